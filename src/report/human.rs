@@ -1,0 +1,100 @@
+//! `--format human`: rustc-style diagnostics.
+//!
+//! ```text
+//! warning[uncited-reference]: reference [1] is never cited
+//!   --> article.txt:110:3
+//!    |
+//! 110 |   1. Integrative Psychotherapy Association. ...
+//!    |   ^^
+//!    = help: cite it where the text uses it, as [1], or remove the entry
+//! ```
+//!
+//! Drawn with annotate-snippets, rustc's own renderer, so the layout is the one
+//! people already read every day. Unverifiable identifiers are grouped in a short
+//! list at the end so that they do not drown real errors.
+
+use super::{RenderOptions, Report};
+use crate::diagnostic::{Code, Finding, Severity};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use std::io::{self, Write};
+
+fn level(s: Severity) -> Level<'static> {
+    match s {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    }
+}
+
+/// Is this finding one of the "could not tell" kind that is listed briefly?
+fn is_unverifiable(code: Code) -> bool {
+    matches!(code, Code::UnverifiableUrl | Code::UnverifiableDoi)
+}
+
+fn draw(report: &Report, f: &Finding, renderer: &Renderer) -> String {
+    let src = &report.files[f.file].source;
+    let li = src.line_index(f.span.start);
+    let line = src.line_span(li);
+    let text = src.slice(line);
+    let start = f.span.start.saturating_sub(line.start).min(text.len());
+    let end = f.span.end.min(line.end).saturating_sub(line.start).max(start);
+    // A zero-width or out-of-line span still gets one caret.
+    let end = if end == start {
+        text[start..].chars().next().map_or(start, |c| start + c.len_utf8())
+    } else {
+        end
+    };
+    let path = src.display_path();
+    let mut group = level(f.severity)
+        .primary_title(f.message.as_str())
+        .id(f.code.as_str())
+        .element(
+            Snippet::source(text)
+                .line_start(li + 1)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(start..end)),
+        );
+    if let Some(help) = &f.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+/// Write the human report.
+pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = io::BufWriter::new(out);
+    if !options.quiet {
+        let (grouped, detailed): (Vec<&Finding>, Vec<&Finding>) =
+            report.findings.iter().partition(|f| is_unverifiable(f.code));
+        for f in detailed {
+            writeln!(out, "{}\n", draw(report, f, &renderer))?;
+        }
+        if !grouped.is_empty() {
+            writeln!(out, "could not verify {} identifier{} (not counted as broken):", grouped.len(), if grouped.len() == 1 { "" } else { "s" })?;
+            for f in grouped {
+                let src = &report.files[f.file].source;
+                let (line, col) = src.line_col(f.span.start);
+                writeln!(out, "  {}:{line}:{col}: {}", src.display_path(), f.message)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    let s = report.summary();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    writeln!(
+        out,
+        "checked {}, {}, {}: {}, {}, {}",
+        plural(s.files, "file", "files"),
+        plural(s.references, "reference", "references"),
+        plural(s.citations, "citation", "citations"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.notes, "note", "notes"),
+    )?;
+    out.flush()
+}

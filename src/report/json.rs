@@ -1,0 +1,193 @@
+//! `--format json`: the report as DESIGN.md's schema_version 1.
+//!
+//! Fields are never renamed or removed within version 1; new ones may be added.
+
+use super::Report;
+use crate::model::Resolution;
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    files: Vec<JsonFile<'a>>,
+    findings: Vec<JsonFinding<'a>>,
+    summary: super::Summary,
+    /// Inputs that could not be read.
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: String,
+    format: &'static str,
+    references: Vec<JsonReference<'a>>,
+    citations: Vec<JsonCitation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReference<'a> {
+    label: &'a str,
+    line: usize,
+    column: usize,
+    text: &'a str,
+    identifiers: Vec<JsonIdentifier<'a>>,
+    cited: usize,
+}
+
+#[derive(Serialize)]
+struct JsonIdentifier<'a> {
+    kind: &'static str,
+    value: &'a str,
+    status: &'static str,
+    line: usize,
+    column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<&'a str>,
+    /// Why resolution gave this status ("HTTP 404", "timed out").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_status: Option<u16>,
+    /// Where a permanent redirect points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonCitation<'a> {
+    line: usize,
+    column: usize,
+    text: &'a str,
+    labels: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'static str,
+    severity: &'static str,
+    path: String,
+    line: usize,
+    column: usize,
+    labels: &'a [String],
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
+}
+
+/// Write the JSON report, followed by a newline.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let files = report
+        .files
+        .iter()
+        .map(|f| {
+            let src = &f.source;
+            JsonFile {
+                path: src.display_path(),
+                format: f.document.format.as_str(),
+                references: f
+                    .document
+                    .references
+                    .iter()
+                    .zip(&f.cited)
+                    .map(|(r, cited)| {
+                        let (line, column) = src.line_col(r.label_span.start);
+                        JsonReference {
+                            label: &r.label,
+                            line,
+                            column,
+                            text: &r.text,
+                            identifiers: r
+                                .identifiers
+                                .iter()
+                                .map(|id| {
+                                    let (line, column) = src.line_col(id.span.start);
+                                    let res: Option<&Resolution> = report.resolution_of(id);
+                                    JsonIdentifier {
+                                        kind: id.kind.as_str(),
+                                        value: &id.value,
+                                        status: report.status_of(id).as_str(),
+                                        line,
+                                        column,
+                                        problem: id.problem.as_deref(),
+                                        reason: res.and_then(|r| r.reason.as_deref()),
+                                        http_status: res.and_then(|r| r.http_status),
+                                        redirect: res.and_then(|r| r.redirect.as_deref()),
+                                    }
+                                })
+                                .collect(),
+                            cited: *cited,
+                        }
+                    })
+                    .collect(),
+                citations: f
+                    .document
+                    .citations
+                    .iter()
+                    .map(|c| {
+                        let (line, column) = src.line_col(c.span.start);
+                        JsonCitation {
+                            line,
+                            column,
+                            text: &c.text,
+                            labels: c.labels(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            let src = &report.files[f.file].source;
+            let (line, column) = src.line_col(f.span.start);
+            JsonFinding {
+                code: f.code.as_str(),
+                severity: f.severity.as_str(),
+                path: src.display_path(),
+                line,
+                column,
+                labels: &f.labels,
+                message: &f.message,
+                help: f.help.as_deref(),
+            }
+        })
+        .collect();
+    let doc = JsonReport {
+        schema_version: 1,
+        tool: Tool {
+            name: "refcheck",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        files,
+        findings,
+        summary: report.summary(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+    };
+    let mut buf = io::BufWriter::new(out);
+    serde_json::to_writer(&mut buf, &doc)?;
+    buf.write_all(b"\n")?;
+    buf.flush()
+}
