@@ -132,15 +132,13 @@ fn missing(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: 
                 Code::MissingReference,
                 file,
                 c.span,
-                format!(
-                    "{} cites {} not in the reference list",
-                    c.text,
-                    if absent.len() == 1 {
-                        format!("[{}], which is", absent[0])
-                    } else {
-                        format!("{}, which are", describe_labels(&absent))
-                    }
-                ),
+                if c.labels().len() == 1 {
+                    format!("{} cites a reference that is not in the list", c.text)
+                } else if absent.len() == 1 {
+                    format!("{} cites [{}], which is not in the reference list", c.text, absent[0])
+                } else {
+                    format!("{} cites {}, which are not in the reference list", c.text, describe_labels(&absent))
+                },
             )
             .labels(absent)
             .help(help),
