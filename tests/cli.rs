@@ -13,7 +13,11 @@ fn refcheck() -> Command {
 }
 
 fn json(args: &[&str]) -> (Value, i32) {
-    let out = refcheck().args(["--format", "json"]).args(args).output().expect("runs");
+    let out = refcheck()
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report on stdout");
     (report, out.status.code().unwrap_or(-1))
 }
@@ -28,7 +32,11 @@ fn codes_and_labels(report: &Value) -> Vec<(String, Vec<String>)> {
                 f["code"].as_str().unwrap_or_default().to_string(),
                 f["labels"]
                     .as_array()
-                    .map(|l| l.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             )
         })
@@ -37,7 +45,10 @@ fn codes_and_labels(report: &Value) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn human_report_of_a_flawed_article() {
-    let out = refcheck().arg("tests/fixtures/text/flaws.txt").output().expect("runs");
+    let out = refcheck()
+        .arg("tests/fixtures/text/flaws.txt")
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1), "errors make exit 1");
     insta::assert_snapshot!("human_flaws", String::from_utf8_lossy(&out.stdout));
 }
@@ -65,8 +76,13 @@ fn every_offline_finding_of_the_flawed_fixture() {
     assert!(has("uncited-reference", &["6"]), "{found:?}");
     assert!(has("uncited-reference", &["7"]), "{found:?}");
     assert!(has("missing-identifier", &["4"]), "{found:?}");
-    assert!(!found.iter().any(|(_, l)| l.iter().any(|x| x == "2019")), "a bracketed year is not a marker");
-    let refs = report["files"][0]["references"].as_array().expect("references");
+    assert!(
+        !found.iter().any(|(_, l)| l.iter().any(|x| x == "2019")),
+        "a bracketed year is not a marker"
+    );
+    let refs = report["files"][0]["references"]
+        .as_array()
+        .expect("references");
     assert_eq!(refs.len(), 6);
     assert_eq!(refs[0]["cited"], 2);
     assert_eq!(refs[0]["identifiers"][0]["status"], "unchecked");
@@ -79,7 +95,10 @@ fn crlf_bom_and_tabs_keep_positions() {
     let file = &report["files"][0];
     assert_eq!(file["references"].as_array().map(Vec::len), Some(2));
     let first = &file["citations"][0];
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(3), Some(13)));
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(3), Some(13))
+    );
     assert_eq!(file["references"][1]["line"], 8);
     assert_eq!(file["references"][1]["column"], 2);
 }
@@ -97,7 +116,10 @@ fn markers_without_a_list() {
     assert_eq!(code, 1);
     assert_eq!(
         codes_and_labels(&report),
-        vec![("missing-reference-list".to_string(), vec!["1".to_string(), "2".to_string()])]
+        vec![(
+            "missing-reference-list".to_string(),
+            vec!["1".to_string(), "2".to_string()]
+        )]
     );
 }
 
@@ -119,9 +141,18 @@ fn bad_inputs_are_named_and_the_rest_still_checked() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 4, "one line per bad file: {stderr}");
-    assert!(lines[0].contains("does-not-exist.txt") && lines[0].contains("no such file"), "{stderr}");
-    assert!(stderr.contains("binary.txt: looks like a binary file"), "{stderr}");
-    assert!(stderr.contains("latin1.txt: is not valid UTF-8"), "{stderr}");
+    assert!(
+        lines[0].contains("does-not-exist.txt") && lines[0].contains("no such file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("binary.txt: looks like a binary file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("latin1.txt: is not valid UTF-8"),
+        "{stderr}"
+    );
     assert!(stderr.contains("empty.txt: is empty"), "{stderr}");
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON still written");
     assert_eq!(report["files"].as_array().map(Vec::len), Some(1));
@@ -145,8 +176,16 @@ fn standard_input_is_read_with_a_dash() {
 fn directories_are_walked_in_sorted_order_and_empty_ones_reported() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
-    std::fs::write(dir.path().join("b.txt"), "B [1].\n\nReferences\n1. B (2001). https://example.org/b\n").expect("write");
-    std::fs::write(dir.path().join("sub/a.md"), "A [1].\n\nReferences\n1. A (2001). https://example.org/a\n").expect("write");
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "B [1].\n\nReferences\n1. B (2001). https://example.org/b\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("sub/a.md"),
+        "A [1].\n\nReferences\n1. A (2001). https://example.org/a\n",
+    )
+    .expect("write");
     std::fs::write(dir.path().join("ignored.png"), "not an article").expect("write");
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let out = refcheck()
@@ -155,7 +194,11 @@ fn directories_are_walked_in_sorted_order_and_empty_ones_reported() {
         .arg(dir.path().join("empty"))
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(2), "the empty directory is an input error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the empty directory is an input error"
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let paths: Vec<String> = report["files"]
         .as_array()
@@ -164,7 +207,10 @@ fn directories_are_walked_in_sorted_order_and_empty_ones_reported() {
         .map(|f| f["path"].as_str().unwrap_or_default().replace('\\', "/"))
         .collect();
     assert_eq!(paths.len(), 2, "{paths:?}");
-    assert!(paths[0].ends_with("/b.txt") && paths[1].ends_with("/sub/a.md"), "{paths:?}");
+    assert!(
+        paths[0].ends_with("/b.txt") && paths[1].ends_with("/sub/a.md"),
+        "{paths:?}"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no articles found"));
 }
 
@@ -182,10 +228,18 @@ fn output_file_is_written_and_inputs_untouched() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "the report goes to the file, not stdout");
-    let written: Value = serde_json::from_slice(&std::fs::read(&report).expect("report written")).expect("JSON");
+    assert!(
+        out.stdout.is_empty(),
+        "the report goes to the file, not stdout"
+    );
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report written")).expect("JSON");
     assert_eq!(written["summary"]["errors"], 1);
-    assert_eq!(std::fs::read_to_string(&article).expect("read"), text, "input unchanged");
+    assert_eq!(
+        std::fs::read_to_string(&article).expect("read"),
+        text,
+        "input unchanged"
+    );
     let leftovers = std::fs::read_dir(dir.path()).expect("ls").count();
     assert_eq!(leftovers, 2, "no temporary file left behind");
 }
@@ -194,37 +248,88 @@ fn output_file_is_written_and_inputs_untouched() {
 fn levels_and_fail_on() {
     let file = "tests/fixtures/text/crlf-bom-tabs.txt";
     refcheck().arg(file).assert().code(0);
-    let (report, code) = json(&["--allow", "missing-reference", "--allow", "invalid-range", "--allow", "invalid-isbn", "tests/fixtures/text/flaws.txt"]);
+    let (report, code) = json(&[
+        "--allow",
+        "missing-reference",
+        "--allow",
+        "invalid-range",
+        "--allow",
+        "invalid-isbn",
+        "tests/fixtures/text/flaws.txt",
+    ]);
     assert_eq!(code, 0, "only warnings and notes remain");
-    assert!(codes_and_labels(&report).iter().all(|(c, _)| c != "missing-reference"));
-    let (_, code) = json(&["--deny", "uncited-reference", "--allow", "missing-reference", "--allow", "invalid-range", "--allow", "invalid-isbn", "tests/fixtures/text/flaws.txt"]);
+    assert!(codes_and_labels(&report)
+        .iter()
+        .all(|(c, _)| c != "missing-reference"));
+    let (_, code) = json(&[
+        "--deny",
+        "uncited-reference",
+        "--allow",
+        "missing-reference",
+        "--allow",
+        "invalid-range",
+        "--allow",
+        "invalid-isbn",
+        "tests/fixtures/text/flaws.txt",
+    ]);
     assert_eq!(code, 1);
     let (_, code) = json(&["--fail-on", "never", "tests/fixtures/text/flaws.txt"]);
     assert_eq!(code, 0);
-    let (_, code) = json(&["--fail-on", "note", "--allow", "missing-reference", "--allow", "invalid-range", "--allow", "invalid-isbn", "--allow", "uncited-reference", "--allow", "numbering-gap", "--allow", "duplicate-reference", "tests/fixtures/text/flaws.txt"]);
+    let (_, code) = json(&[
+        "--fail-on",
+        "note",
+        "--allow",
+        "missing-reference",
+        "--allow",
+        "invalid-range",
+        "--allow",
+        "invalid-isbn",
+        "--allow",
+        "uncited-reference",
+        "--allow",
+        "numbering-gap",
+        "--allow",
+        "duplicate-reference",
+        "tests/fixtures/text/flaws.txt",
+    ]);
     assert_eq!(code, 1, "a note fails with --fail-on note");
 }
 
 #[test]
 fn usage_errors_exit_2_with_a_hint() {
-    let out = refcheck().args(["--deny", "uncited-refrence", "x.txt"]).output().expect("runs");
+    let out = refcheck()
+        .args(["--deny", "uncited-refrence", "x.txt"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `uncited-reference`"));
-    refcheck().args(["--format", "yaml", "x.txt"]).assert().code(2);
+    refcheck()
+        .args(["--format", "yaml", "x.txt"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn explain_prints_the_code_description() {
-    let out = refcheck().args(["--explain", "uncited-reference"]).output().expect("runs");
+    let out = refcheck()
+        .args(["--explain", "uncited-reference"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("uncited-reference (default level: warning)"), "{text}");
+    assert!(
+        text.starts_with("uncited-reference (default level: warning)"),
+        "{text}"
+    );
     assert!(text.contains("No marker in the text cites this entry"));
 }
 
 #[test]
 fn quiet_prints_only_the_summary() {
-    let out = refcheck().args(["-q", "tests/fixtures/text/flaws.txt"]).output().expect("runs");
+    let out = refcheck()
+        .args(["-q", "tests/fixtures/text/flaws.txt"])
+        .output()
+        .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.starts_with("checked 1 file, 6 references"), "{text}");

@@ -2,13 +2,15 @@
 //!
 //! Same DOI, same URL (one with a path: two entries may well both name a site's home
 //! page), or near-identical text. "Near-identical" is strict on purpose: the entries
-//! must carry exactly the same numbers (years, volumes, pages) and share at least 90%
+//! must carry exactly the same numbers (years, volumes, pages, in the same order) and share at least 90%
 //! of their words, so two chapters of one book or two reports of one series are never
 //! merged. Entries are grouped by their numbers first, which keeps the comparison
 //! linear for long lists.
 
 use crate::model::{IdKind, Reference};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHasher};
+use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 
 /// Why two entries were judged the same work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,13 +24,13 @@ pub enum Reason {
 /// that first joined them.
 pub fn find(references: &[Reference]) -> Vec<(Vec<usize>, Reason)> {
     let mut uf = UnionFind::new(references.len());
-    let mut reasons: HashMap<usize, Reason> = HashMap::new();
+    let mut reasons: FxHashMap<usize, Reason> = FxHashMap::default();
     let mut join = |uf: &mut UnionFind, a: usize, b: usize, why: Reason| {
         if uf.union(a, b) {
             reasons.entry(uf.find(a)).or_insert(why);
         }
     };
-    let mut by_key: HashMap<(IdKind, String), usize> = HashMap::new();
+    let mut by_key: FxHashMap<(IdKind, String), usize> = FxHashMap::default();
     for (i, r) in references.iter().enumerate() {
         for id in &r.identifiers {
             let key = match id.kind {
@@ -55,39 +57,41 @@ pub fn find(references: &[Reference]) -> Vec<(Vec<usize>, Reason)> {
             }
         }
     }
-    let mut blocks: HashMap<Vec<String>, Vec<(usize, BTreeSet<String>)>> = HashMap::new();
-    for (i, r) in references.iter().enumerate() {
-        let (numbers, words) = tokens(&r.text);
-        if words.len() < 4 {
-            continue;
-        }
-        blocks.entry(numbers).or_default().push((i, words));
-    }
-    for block in blocks.values() {
-        if block.len() > 64 {
-            continue; // pathological: compare only exact copies below
-        }
-        for (x, (i, wi)) in block.iter().enumerate() {
-            for (j, wj) in &block[x + 1..] {
-                if jaccard(wi, wj) >= 0.9 {
+    // Entries can only be near-identical when they carry the same numbers, so group
+    // them by a hash of their numbers first and compare words only inside a group.
+    let mut signatures: Vec<(u64, usize)> = references
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (number_signature(&r.text), i))
+        .collect();
+    signatures.sort_unstable();
+    let blocks = signatures
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|b| b.len() > 1);
+    for block in blocks {
+        let block: Vec<usize> = block.iter().map(|&(_, i)| i).collect();
+        let texts: Vec<(usize, String, BTreeSet<String>)> = block
+            .iter()
+            .map(|&i| {
+                (
+                    i,
+                    normalise_text(&references[i].text),
+                    words(&references[i].text),
+                )
+            })
+            .collect();
+        for (x, (i, ni, wi)) in texts.iter().enumerate() {
+            for (j, nj, wj) in &texts[x + 1..] {
+                let exact = ni.len() >= 20 && ni == nj;
+                // A pathological block is compared for exact copies only.
+                let near = texts.len() <= 64 && wi.len() >= 4 && jaccard(wi, wj) >= 0.9;
+                if exact || near {
                     join(&mut uf, *i, *j, Reason::Text);
                 }
             }
         }
     }
-    let mut exact: HashMap<String, usize> = HashMap::new();
-    for (i, r) in references.iter().enumerate() {
-        let norm = normalise_text(&r.text);
-        if norm.len() < 20 {
-            continue;
-        }
-        if let Some(&j) = exact.get(&norm) {
-            join(&mut uf, j, i, Reason::Text);
-        } else {
-            exact.insert(norm, i);
-        }
-    }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for i in 0..references.len() {
         groups.entry(uf.find(i)).or_default().push(i);
     }
@@ -123,22 +127,24 @@ fn normalise_text(text: &str) -> String {
         .collect()
 }
 
-/// Number tokens (sorted) and word tokens of an entry.
-fn tokens(text: &str) -> (Vec<String>, BTreeSet<String>) {
-    let mut numbers = Vec::new();
-    let mut words = BTreeSet::new();
+/// A hash of the number tokens (years, volumes, pages) of an entry, in order.
+fn number_signature(text: &str) -> u64 {
+    let mut h = FxHasher::default();
     for t in text
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_ascii_digit())
         .filter(|t| !t.is_empty())
     {
-        if t.chars().all(|c| c.is_ascii_digit()) {
-            numbers.push(t.to_string());
-        } else {
-            words.insert(t.to_lowercase());
-        }
+        t.hash(&mut h);
     }
-    numbers.sort();
-    (numbers, words)
+    h.finish()
+}
+
+/// The word tokens of an entry, lower-cased.
+fn words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty() && !t.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect()
 }
 
 fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
@@ -213,8 +219,14 @@ mod tests {
             r("B two", &[(IdKind::Url, "https://a.org/p")]),
             r("C three", &[(IdKind::Doi, "10.1/x")]),
             r("D four", &[(IdKind::Url, "http://www.a.org/p/")]),
-            r("Smith J. A long title about things. Journal 2005;3:1-9.", &[]),
-            r("Smith J. A long title about things. Journal. 2005;3:1-9", &[]),
+            r(
+                "Smith J. A long title about things. Journal 2005;3:1-9.",
+                &[],
+            ),
+            r(
+                "Smith J. A long title about things. Journal. 2005;3:1-9",
+                &[],
+            ),
         ];
         let groups = find(&refs);
         assert_eq!(groups.len(), 3);
@@ -226,8 +238,14 @@ mod tests {
     #[test]
     fn different_numbers_or_home_pages_are_not_duplicates() {
         let refs = vec![
-            r("WHO. World health statistics report. Geneva: WHO; 2019.", &[(IdKind::Url, "https://who.int/")]),
-            r("WHO. World health statistics report. Geneva: WHO; 2020.", &[(IdKind::Url, "https://who.int")]),
+            r(
+                "WHO. World health statistics report. Geneva: WHO; 2019.",
+                &[(IdKind::Url, "https://who.int/")],
+            ),
+            r(
+                "WHO. World health statistics report. Geneva: WHO; 2020.",
+                &[(IdKind::Url, "https://who.int")],
+            ),
         ];
         assert!(find(&refs).is_empty());
     }

@@ -7,14 +7,15 @@ use super::duplicates::{self, Reason};
 use crate::diagnostic::{Code, Finding};
 use crate::model::{range_is_valid, CiteItem, Document, IdKind, Reference, MAX_RANGE_LEN};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:1[5-9]\d\d|20\d\d)\b").expect("valid regex"));
 
-/// All offline findings for one document (file index `file`).
-pub fn check(doc: &Document, file: usize) -> Vec<Finding> {
+/// All offline findings for one document (file index `file`); `cited` is
+/// [`citation_counts`] of the document.
+pub fn check(doc: &Document, cited: &[usize], file: usize) -> Vec<Finding> {
     let mut out = Vec::new();
     identifiers(doc, file, &mut out);
     if doc.author_year {
@@ -44,14 +45,15 @@ pub fn check(doc: &Document, file: usize) -> Vec<Finding> {
         ranges(doc, file, &mut out);
         return out;
     }
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
+    index.reserve(doc.references.len());
     for (i, r) in doc.references.iter().enumerate() {
-        index.entry(r.label.as_str()).or_default().push(i);
+        index.entry(r.label.as_str()).or_insert(i);
     }
     duplicate_labels(doc, &index, file, &mut out);
     missing(doc, &index, file, &mut out);
     ranges(doc, file, &mut out);
-    uncited(doc, file, &mut out);
+    uncited(doc, cited, file, &mut out);
     numbering_gaps(doc, file, &mut out);
     citation_order(doc, &index, file, &mut out);
     duplicate_references(doc, file, &mut out);
@@ -81,37 +83,58 @@ fn sort_labels(labels: &mut [String]) {
 }
 
 fn describe_labels(labels: &[String]) -> String {
-    labels.iter().map(|l| format!("[{l}]")).collect::<Vec<_>>().join(", ")
+    labels
+        .iter()
+        .map(|l| format!("[{l}]"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-fn duplicate_labels(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: &mut Vec<Finding>) {
-    for (label, entries) in index {
-        for &i in entries.iter().skip(1) {
-            let r = &doc.references[i];
-            out.push(
-                Finding::new(
-                    Code::DuplicateLabel,
-                    file,
-                    r.label_span,
-                    format!("label [{label}] is used by {} entries of the reference list", entries.len()),
-                )
-                .labels([label.to_string()])
-                .help("renumber the list so that every entry has its own label, and update the markers"),
-            );
+fn duplicate_labels(
+    doc: &Document,
+    index: &HashMap<&str, usize>,
+    file: usize,
+    out: &mut Vec<Finding>,
+) {
+    let mut uses: HashMap<&str, usize> = HashMap::default();
+    for r in &doc.references {
+        *uses.entry(r.label.as_str()).or_default() += 1;
+    }
+    for (i, r) in doc.references.iter().enumerate() {
+        if index.get(r.label.as_str()) == Some(&i) {
+            continue; // the first entry with a label is not the duplicate
         }
+        let n = uses.get(r.label.as_str()).copied().unwrap_or(2);
+        out.push(
+            Finding::new(
+                Code::DuplicateLabel,
+                file,
+                r.label_span,
+                format!(
+                    "label [{}] is used by {n} entries of the reference list",
+                    r.label
+                ),
+            )
+            .labels([r.label.clone()])
+            .help(
+                "renumber the list so that every entry has its own label, and update the markers",
+            ),
+        );
     }
 }
 
-fn missing(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: &mut Vec<Finding>) {
+fn missing(doc: &Document, index: &HashMap<&str, usize>, file: usize, out: &mut Vec<Finding>) {
     let highest = doc.references.iter().filter_map(Reference::number).max();
     for c in &doc.citations {
         let mut absent: Vec<String> = Vec::new();
         for item in &c.items {
             match item {
                 CiteItem::Label(l) if !index.contains_key(l.as_str()) => absent.push(l.clone()),
-                CiteItem::Range(a, b) if range_is_valid(*a, *b) => {
-                    absent.extend((*a..=*b).map(|n| n.to_string()).filter(|l| !index.contains_key(l.as_str())))
-                }
+                CiteItem::Range(a, b) if range_is_valid(*a, *b) => absent.extend(
+                    (*a..=*b)
+                        .map(|n| n.to_string())
+                        .filter(|l| !index.contains_key(l.as_str())),
+                ),
                 _ => {}
             }
         }
@@ -135,9 +158,16 @@ fn missing(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: 
                 if c.labels().len() == 1 {
                     format!("{} cites a reference that is not in the list", c.text)
                 } else if absent.len() == 1 {
-                    format!("{} cites [{}], which is not in the reference list", c.text, absent[0])
+                    format!(
+                        "{} cites [{}], which is not in the reference list",
+                        c.text, absent[0]
+                    )
                 } else {
-                    format!("{} cites {}, which are not in the reference list", c.text, describe_labels(&absent))
+                    format!(
+                        "{} cites {}, which are not in the reference list",
+                        c.text,
+                        describe_labels(&absent)
+                    )
                 },
             )
             .labels(absent)
@@ -161,56 +191,100 @@ fn ranges(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                     format!("spans {} labels (more than {MAX_RANGE_LEN})", b - a + 1)
                 };
                 out.push(
-                    Finding::new(Code::InvalidRange, file, c.span, format!("the range {a}–{b} in {} {why}", c.text))
-                        .labels([a.to_string(), b.to_string()])
-                        .help("write the range from the lower to the higher label, as in [3–6]"),
+                    Finding::new(
+                        Code::InvalidRange,
+                        file,
+                        c.span,
+                        format!("the range {a}–{b} in {} {why}", c.text),
+                    )
+                    .labels([a.to_string(), b.to_string()])
+                    .help("write the range from the lower to the higher label, as in [3–6]"),
                 );
             }
         }
     }
 }
 
-fn cite_counts(doc: &Document) -> HashMap<String, usize> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for c in &doc.citations {
-        let labels: HashSet<String> = c.labels().into_iter().collect();
-        for l in labels {
-            *counts.entry(l).or_default() += 1;
+/// How many markers cite each entry, in list order (a marker citing an entry twice,
+/// as in `[2, 2]`, counts once).
+pub fn citation_counts(doc: &Document) -> Vec<usize> {
+    let mut index: HashMap<&str, usize> = HashMap::default();
+    index.reserve(doc.references.len());
+    for (i, r) in doc.references.iter().enumerate() {
+        index.entry(r.label.as_str()).or_insert(i);
+    }
+    let mut counts = vec![0usize; doc.references.len()];
+    let mut last_marker = vec![usize::MAX; doc.references.len()];
+    let mut bump = |label: &str, marker: usize| {
+        if let Some(&i) = index.get(label) {
+            if last_marker[i] != marker {
+                last_marker[i] = marker;
+                counts[i] += 1;
+            }
+        }
+    };
+    for (m, c) in doc.citations.iter().enumerate() {
+        for item in &c.items {
+            match item {
+                CiteItem::Label(l) => bump(l, m),
+                CiteItem::Range(a, b) if range_is_valid(*a, *b) => {
+                    for n in *a..=*b {
+                        bump(&n.to_string(), m);
+                    }
+                }
+                CiteItem::Range(a, b) => {
+                    bump(&a.to_string(), m);
+                    bump(&b.to_string(), m);
+                }
+            }
+        }
+    }
+    // Entries that share a label (a duplicate-label error) are cited together.
+    for (i, r) in doc.references.iter().enumerate() {
+        if let Some(&first) = index.get(r.label.as_str()) {
+            counts[i] = counts[first];
         }
     }
     counts
 }
 
-/// How many markers cite each entry, in list order.
-pub fn citation_counts(doc: &Document) -> Vec<usize> {
-    let counts = cite_counts(doc);
-    doc.references
-        .iter()
-        .map(|r| counts.get(&r.label).copied().unwrap_or(0))
-        .collect()
-}
-
-fn uncited(doc: &Document, file: usize, out: &mut Vec<Finding>) {
-    for (r, n) in doc.references.iter().zip(citation_counts(doc)) {
+fn uncited(doc: &Document, cited: &[usize], file: usize, out: &mut Vec<Finding>) {
+    for (r, &n) in doc.references.iter().zip(cited) {
         if n == 0 {
             out.push(
-                Finding::new(Code::UncitedReference, file, r.label_span, format!("reference [{}] is never cited", r.label))
-                    .labels([r.label.clone()])
-                    .help(format!("cite it where the text uses it, as [{}], or remove the entry", r.label)),
+                Finding::new(
+                    Code::UncitedReference,
+                    file,
+                    r.label_span,
+                    format!("reference [{}] is never cited", r.label),
+                )
+                .labels([r.label.clone()])
+                .help(format!(
+                    "cite it where the text uses it, as [{}], or remove the entry",
+                    r.label
+                )),
             );
         }
     }
 }
 
 fn numbering_gaps(doc: &Document, file: usize, out: &mut Vec<Finding>) {
-    let numbered: Vec<(u64, &Reference)> = doc.references.iter().filter_map(|r| r.number().map(|n| (n, r))).collect();
+    let numbered: Vec<(u64, &Reference)> = doc
+        .references
+        .iter()
+        .filter_map(|r| r.number().map(|n| (n, r)))
+        .collect();
     if numbered.len() != doc.references.len() {
         return;
     }
     for w in numbered.windows(2) {
         let ((a, _), (b, r)) = (w[0], w[1]);
         if b > a + 1 {
-            let skipped = if b == a + 2 { format!("[{}]", a + 1) } else { format!("[{}]–[{}]", a + 1, b - 1) };
+            let skipped = if b == a + 2 {
+                format!("[{}]", a + 1)
+            } else {
+                format!("[{}]–[{}]", a + 1, b - 1)
+            };
             out.push(
                 Finding::new(
                     Code::NumberingGap,
@@ -225,11 +299,16 @@ fn numbering_gaps(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     }
 }
 
-fn citation_order(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: &mut Vec<Finding>) {
+fn citation_order(
+    doc: &Document,
+    index: &HashMap<&str, usize>,
+    file: usize,
+    out: &mut Vec<Finding>,
+) {
     if doc.references.iter().any(|r| r.number().is_none()) {
         return;
     }
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: HashSet<u64> = HashSet::default();
     let mut highest = 0u64;
     for c in &doc.citations {
         let mut firsts = Vec::new();
@@ -260,7 +339,10 @@ fn citation_order(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize
 
 fn duplicate_references(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     for (group, reason) in duplicates::find(&doc.references) {
-        let labels: Vec<String> = group.iter().map(|&i| doc.references[i].label.clone()).collect();
+        let labels: Vec<String> = group
+            .iter()
+            .map(|&i| doc.references[i].label.clone())
+            .collect();
         let second = &doc.references[group[1]];
         let why = match reason {
             Reason::Doi(d) => format!("the same DOI {d}"),
@@ -272,10 +354,16 @@ fn duplicate_references(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                 Code::DuplicateReference,
                 file,
                 second.label_span,
-                format!("references {} are the same work ({why})", describe_labels(&labels)),
+                format!(
+                    "references {} are the same work ({why})",
+                    describe_labels(&labels)
+                ),
             )
             .labels(labels.clone())
-            .help(format!("keep [{}], point its markers there, and remove the others", labels[0])),
+            .help(format!(
+                "keep [{}], point its markers there, and remove the others",
+                labels[0]
+            )),
         );
     }
 }
@@ -291,9 +379,17 @@ fn identifiers(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                 IdKind::Url | IdKind::Pmid => continue,
             };
             out.push(
-                Finding::new(code, file, id.span, format!("reference [{}] has a malformed {what} {}: {problem}", r.label, id.value))
-                    .labels([r.label.clone()])
-                    .help(format!("copy the {what} again from its source")),
+                Finding::new(
+                    code,
+                    file,
+                    id.span,
+                    format!(
+                        "reference [{}] has a malformed {what} {}: {problem}",
+                        r.label, id.value
+                    ),
+                )
+                .labels([r.label.clone()])
+                .help(format!("copy the {what} again from its source")),
             );
         }
     }
@@ -303,9 +399,14 @@ fn missing_identifiers(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     for r in &doc.references {
         if r.identifiers.is_empty() && YEAR.is_match(&r.text) {
             out.push(
-                Finding::new(Code::MissingIdentifier, file, r.label_span, format!("reference [{}] has no DOI, URL or ISBN", r.label))
-                    .labels([r.label.clone()])
-                    .help("add the work's DOI or a stable URL so that readers and tools can find it"),
+                Finding::new(
+                    Code::MissingIdentifier,
+                    file,
+                    r.label_span,
+                    format!("reference [{}] has no DOI, URL or ISBN", r.label),
+                )
+                .labels([r.label.clone()])
+                .help("add the work's DOI or a stable URL so that readers and tools can find it"),
             );
         }
     }
@@ -318,13 +419,15 @@ mod tests {
 
     fn codes(text: &str) -> Vec<(Code, Vec<String>)> {
         let doc = crate::extract::text::extract(&SourceFile::new("t.txt", text));
-        let mut f = check(&doc, 0);
+        let mut f = check(&doc, &citation_counts(&doc), 0);
         f.sort_by_key(|f| (f.span.start, f.code));
         f.into_iter().map(|f| (f.code, f.labels)).collect()
     }
 
     fn has(found: &[(Code, Vec<String>)], code: Code, labels: &[&str]) -> bool {
-        found.iter().any(|(c, l)| *c == code && l.iter().map(String::as_str).eq(labels.iter().copied()))
+        found
+            .iter()
+            .any(|(c, l)| *c == code && l.iter().map(String::as_str).eq(labels.iter().copied()))
     }
 
     #[test]
@@ -339,7 +442,9 @@ mod tests {
 
     #[test]
     fn invalid_ranges_and_order() {
-        let f = codes("A [2] b [5-3] c [1-200] d [1].\n\nReferences\n1. A 2001\n2. B 2002\n3. C 2003\n");
+        let f = codes(
+            "A [2] b [5-3] c [1-200] d [1].\n\nReferences\n1. A 2001\n2. B 2002\n3. C 2003\n",
+        );
         assert!(has(&f, Code::InvalidRange, &["5", "3"]), "{f:?}");
         assert!(has(&f, Code::InvalidRange, &["1", "200"]), "{f:?}");
         assert!(has(&f, Code::CitationOrder, &["1"]), "{f:?}");
@@ -348,7 +453,13 @@ mod tests {
     #[test]
     fn markers_without_a_list() {
         let f = codes("Claims [1] and [2, 3].\n");
-        assert_eq!(f, vec![(Code::MissingReferenceList, vec!["1".into(), "2".into(), "3".into()])]);
+        assert_eq!(
+            f,
+            vec![(
+                Code::MissingReferenceList,
+                vec!["1".into(), "2".into(), "3".into()]
+            )]
+        );
     }
 
     #[test]

@@ -38,13 +38,6 @@ const HEADINGS: &[&str] = &[
     "citations",
 ];
 
-static ENTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?P<indent>[\p{Zs}\t]*)(?:[•·▪◦‣∙*\-–][\p{Zs}\t]*)?(?:\[(?P<b>\d{1,5})\]|\((?P<p>\d{1,5})\)|(?P<n>\d{1,5})[.)])(?P<sp>[\p{Zs}\t]*)(?P<rest>\S.*)$",
-    )
-    .expect("valid regex")
-});
-
 static HEADING_DECOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[#=*_\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?P<name>.*?)\s*(?:\[edit\]|\[\s*edit\s*source\s*\])?[\s:#=*_.]*$")
         .expect("valid regex")
@@ -72,26 +65,59 @@ struct EntryLine {
     text_start: usize,
 }
 
+/// Bullets that may stand before an entry's number.
+const BULLETS: &[char] = &['•', '·', '▪', '◦', '‣', '∙', '*', '-', '–'];
+
+/// Parse an entry line: indent, optional bullet, then `1.`, `1)`, `[1]` or `(1)`, then
+/// the entry's text. Written by hand rather than as a capturing regex: it runs on
+/// every line of the article.
 fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
     let span = source.line_span(index);
     let line = source.slice(span);
-    let caps = ENTRY.captures(line)?;
-    let num = caps.name("b").or(caps.name("p")).or(caps.name("n"))?;
-    let rest = caps.name("rest")?;
-    if caps.name("n").is_some() && caps.name("sp").is_some_and(|s| s.is_empty()) {
-        // "1.5 million" is not an entry; "1.Author" is.
-        if rest.as_str().starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
+    let body = line.trim_start();
+    let indent = line[..line.len() - body.len()].chars().count();
+    let mut rest = body;
+    if let Some(c) = rest.chars().next().filter(|c| BULLETS.contains(c)) {
+        rest = rest[c.len_utf8()..].trim_start();
     }
-    let indent = caps.name("indent").map_or(0, |m| m.as_str().chars().count());
-    let whole = caps.get(0)?;
-    let label_start = span.start + whole.start() + indent;
+    let label_at = line.len() - rest.len();
+    let bytes = rest.as_bytes();
+    let (open, close) = match bytes.first()? {
+        b'[' => (1, Some(b']')),
+        b'(' => (1, Some(b')')),
+        b'0'..=b'9' => (0, None),
+        _ => return None,
+    };
+    let digits = bytes[open..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 6 {
+        return None;
+    }
+    let term = *bytes.get(open + digits)?;
+    let closes = match close {
+        Some(c) => term == c,
+        None => term == b'.' || term == b')',
+    };
+    if !closes {
+        return None;
+    }
+    let label_end = open + digits + 1;
+    let tail = &rest[label_end..];
+    let text = tail.trim_start();
+    if text.is_empty() {
+        return None;
+    }
+    if close.is_none() && text.len() == tail.len() && text.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None; // "1.5 million" is not an entry; "1.Author" is.
+    }
     Some(EntryLine {
         indent,
-        number: num.as_str().parse().ok()?,
-        label_span: Span::new(label_start, span.start + num.end() + 1),
-        text_start: span.start + rest.start(),
+        number: rest[open..open + digits].parse().ok()?,
+        label_span: Span::new(span.start + label_at, span.start + label_at + label_end),
+        text_start: span.start + line.len() - text.len(),
     })
 }
 
@@ -252,18 +278,30 @@ fn to_reference(source: &SourceFile, e: &RawEntry) -> Reference {
     let body = Span::new(e.head.text_start, end);
     let raw = source.slice(body);
     let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = WIKI_BACKLINK.replace(&collapsed, "").into_owned();
+    let text = if collapsed.starts_with('^') {
+        WIKI_BACKLINK.replace(&collapsed, "").into_owned()
+    } else {
+        collapsed
+    };
     Reference {
         label: e.head.number.to_string(),
         label_span: e.head.label_span,
         span: Span::new(e.head.label_span.start, end),
         text,
-        identifiers: ident::find_identifiers(raw, body.start),
+        identifiers: {
+            let mut ids = ident::find_identifiers(raw, body.start);
+            ids.shrink_to_fit();
+            ids
+        },
     }
 }
 
 /// Markers in the parts of `source` outside `skip`, in the style the article uses.
-pub(crate) fn find_markers(source: &SourceFile, skip: Option<Span>, max_label: u64) -> Vec<crate::model::Citation> {
+pub(crate) fn find_markers(
+    source: &SourceFile,
+    skip: Option<Span>,
+    max_label: u64,
+) -> Vec<crate::model::Citation> {
     let text = &source.text;
     let regions: Vec<(usize, &str)> = match skip {
         Some(s) => vec![(0, &text[..s.start]), (s.end, &text[s.end..])],
@@ -324,10 +362,23 @@ mod tests {
 
     #[test]
     fn headings_in_their_many_dresses() {
-        for h in ["References", "References:", "17 References", "References[edit]", "REFERENCES", "## Bibliography", "Works Cited", "3.2 Notes"] {
+        for h in [
+            "References",
+            "References:",
+            "17 References",
+            "References[edit]",
+            "REFERENCES",
+            "## Bibliography",
+            "Works Cited",
+            "3.2 Notes",
+        ] {
             assert!(is_heading(h), "{h}");
         }
-        for h in ["The references we used were good", "Referencesxyz", "Notes on the method of 2019 and later work, a long line"] {
+        for h in [
+            "The references we used were good",
+            "Referencesxyz",
+            "Notes on the method of 2019 and later work, a long line",
+        ] {
             assert!(!is_heading(h), "{h}");
         }
     }
@@ -344,7 +395,10 @@ mod tests {
     fn continuation_lines_and_trailing_boilerplate() {
         let d = doc("Body [1] [2].\n\n  1. Smith, J. (2001). A title\n     that wraps. Journal.\n  2. Jones, K. (2002). Other.\nAbout the author\n\nShe writes 1. things.\n");
         assert_eq!(labels(&d), vec!["1", "2"]);
-        assert_eq!(d.references[0].text, "Smith, J. (2001). A title that wraps. Journal.");
+        assert_eq!(
+            d.references[0].text,
+            "Smith, J. (2001). A title that wraps. Journal."
+        );
         assert_eq!(d.references[1].text, "Jones, K. (2002). Other.");
     }
 

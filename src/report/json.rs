@@ -8,11 +8,11 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonReport<'a, F, G> {
     schema_version: u32,
     tool: Tool,
-    files: Vec<JsonFile<'a>>,
-    findings: Vec<JsonFinding<'a>>,
+    files: F,
+    findings: G,
     summary: super::Summary,
     /// Inputs that could not be read.
     errors: Vec<JsonError<'a>>,
@@ -25,20 +25,20 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct JsonFile<'a> {
+struct JsonFile<R, C> {
     path: String,
     format: &'static str,
-    references: Vec<JsonReference<'a>>,
-    citations: Vec<JsonCitation<'a>>,
+    references: R,
+    citations: C,
 }
 
 #[derive(Serialize)]
-struct JsonReference<'a> {
+struct JsonReference<'a, I> {
     label: &'a str,
     line: usize,
     column: usize,
     text: &'a str,
-    identifiers: Vec<JsonIdentifier<'a>>,
+    identifiers: I,
     cited: usize,
 }
 
@@ -88,56 +88,64 @@ struct JsonError<'a> {
     message: &'a str,
 }
 
+/// Serialises what an iterator yields without collecting it first, so that a report
+/// of 100,000 references is written as it is walked, not built twice in memory.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
 /// Write the JSON report, followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let files = report
-        .files
-        .iter()
-        .map(|f| {
+    let files = Seq(|| {
+        report.files.iter().map(|f| {
             let src = &f.source;
             JsonFile {
                 path: src.display_path(),
                 format: f.document.format.as_str(),
-                references: f
-                    .document
-                    .references
-                    .iter()
-                    .zip(&f.cited)
-                    .map(|(r, cited)| {
-                        let (line, column) = src.line_col(r.label_span.start);
-                        JsonReference {
-                            label: &r.label,
-                            line,
-                            column,
-                            text: &r.text,
-                            identifiers: r
-                                .identifiers
-                                .iter()
-                                .map(|id| {
-                                    let (line, column) = src.line_col(id.span.start);
-                                    let res: Option<&Resolution> = report.resolution_of(id);
-                                    JsonIdentifier {
-                                        kind: id.kind.as_str(),
-                                        value: &id.value,
-                                        status: report.status_of(id).as_str(),
-                                        line,
-                                        column,
-                                        problem: id.problem.as_deref(),
-                                        reason: res.and_then(|r| r.reason.as_deref()),
-                                        http_status: res.and_then(|r| r.http_status),
-                                        redirect: res.and_then(|r| r.redirect.as_deref()),
-                                    }
-                                })
-                                .collect(),
-                            cited: *cited,
-                        }
-                    })
-                    .collect(),
-                citations: f
-                    .document
-                    .citations
-                    .iter()
-                    .map(|c| {
+                references: Seq(move || {
+                    f.document
+                        .references
+                        .iter()
+                        .zip(&f.cited)
+                        .map(move |(r, cited)| {
+                            let (line, column) = src.line_col(r.label_span.start);
+                            JsonReference {
+                                label: &r.label,
+                                line,
+                                column,
+                                text: &r.text,
+                                identifiers: Seq(move || {
+                                    r.identifiers.iter().map(move |id| {
+                                        let (line, column) = src.line_col(id.span.start);
+                                        let res: Option<&Resolution> = report.resolution_of(id);
+                                        JsonIdentifier {
+                                            kind: id.kind.as_str(),
+                                            value: &id.value,
+                                            status: report.status_of(id).as_str(),
+                                            line,
+                                            column,
+                                            problem: id.problem.as_deref(),
+                                            reason: res.and_then(|r| r.reason.as_deref()),
+                                            http_status: res.and_then(|r| r.http_status),
+                                            redirect: res.and_then(|r| r.redirect.as_deref()),
+                                        }
+                                    })
+                                }),
+                                cited: *cited,
+                            }
+                        })
+                }),
+                citations: Seq(move || {
+                    f.document.citations.iter().map(move |c| {
                         let (line, column) = src.line_col(c.span.start);
                         JsonCitation {
                             line,
@@ -146,14 +154,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                             labels: c.labels(),
                         }
                     })
-                    .collect(),
+                }),
             }
         })
-        .collect();
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| {
+    });
+    let findings = Seq(|| {
+        report.findings.iter().map(|f| {
             let src = &report.files[f.file].source;
             let (line, column) = src.line_col(f.span.start);
             JsonFinding {
@@ -167,7 +173,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 help: f.help.as_deref(),
             }
         })
-        .collect();
+    });
     let doc = JsonReport {
         schema_version: 1,
         tool: Tool {
