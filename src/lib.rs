@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod extract;
 pub mod input;
+pub mod metadata;
 pub mod model;
 pub mod report;
 pub mod source;
@@ -82,7 +83,7 @@ pub fn check_sources(sources: Vec<SourceFile>, mut errors: Vec<InputError>, opti
         });
     }
     let mut findings = options.levels.apply(findings);
-    findings.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    findings.sort_by_key(|a| (a.file, a.span.start, a.code));
     Report {
         files,
         findings,
