@@ -89,5 +89,7 @@ pub fn check_sources(sources: Vec<SourceFile>, mut errors: Vec<InputError>, opti
         findings,
         errors,
         resolutions: Default::default(),
+        evidence: Default::default(),
+        suggestions: Default::default(),
     }
 }

@@ -89,6 +89,8 @@ static VANCOUVER_AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+static MORE_INITIALS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\p{Lu}\.\s+)+").expect("valid regex"));
 /// `Family, Given` (APA, Harvard, Chicago, MLA, Wikipedia).
 static FAMILY_COMMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -186,14 +188,19 @@ fn year(core: &str) -> Option<i32> {
 }
 
 fn title(core: &str) -> Option<String> {
-    // APA, Harvard, Wikipedia: the title follows the parenthesised year.
-    if let Some(m) = PAREN_YEAR.find(core) {
+    let quoted = QUOTED.captures(core).and_then(|c| c.get(1));
+    // APA, Harvard, Wikipedia: the title follows the parenthesised year (unless a
+    // quoted title comes first, as in MLA's `"Title." Journal 27.2 (2016): 145-154.`).
+    if let Some(m) = PAREN_YEAR
+        .find(core)
+        .filter(|m| quoted.is_none_or(|q| q.start() > m.start()))
+    {
         let after = core[m.end()..]
             .trim_start_matches(|c: char| c == '.' || c == ',' || c == ':' || c.is_whitespace());
         return quoted_at_start(after).or_else(|| sentence(after));
     }
     // IEEE, Chicago, MLA and Harvard articles quote the title.
-    if let Some(t) = QUOTED.captures(core).and_then(|c| c.get(1)) {
+    if let Some(t) = quoted {
         return Some(t.as_str().to_string());
     }
     if let Some(t) = SINGLE_QUOTED.captures(core).and_then(|c| c.get(1)) {
@@ -201,7 +208,11 @@ fn title(core: &str) -> Option<String> {
     }
     // Vancouver: the sentence after the author list.
     if let Some(m) = VANCOUVER_AUTHORS.find(core) {
-        return sentence(&core[m.end()..]);
+        // `Parlet B. N. Title`: the list ended at the first of dotted initials.
+        let rest = MORE_INITIALS
+            .find(&core[m.end()..])
+            .map_or(&core[m.end()..], |i| &core[m.end() + i.end()..]);
+        return sentence(rest);
     }
     // Chicago book: `Family, Given. 2005. Title. Publisher.`
     if FAMILY_COMMA.is_match(core) {
@@ -382,6 +393,18 @@ mod tests {
         assert_eq!(
             parts("Smith, John. 2005. A Book Title. Chicago: Press."),
             some("Smith", 2005, "A Book Title")
+        );
+    }
+
+    #[test]
+    fn mla() {
+        assert_eq!(
+            parts("Shiroishi, Mark S., et al. \"Predicting consistency on imaging.\" Neurosurgery Clinics 27.2 (2016): 145-154."),
+            some("Shiroishi", 2016, "Predicting consistency on imaging")
+        );
+        assert_eq!(
+            parts("Parlet B. N. The symmetric eigenvalue problem. SIAM; 1998."),
+            some("Parlet", 1998, "The symmetric eigenvalue problem")
         );
     }
 

@@ -14,20 +14,22 @@
 //! | unsure | absent | off by more than one | `metadata-mismatch` error |
 //! | differs | present or unknown | within one or unknown | `metadata-mismatch` warning |
 //! | matches, unsure or unknown | absent | any | `metadata-mismatch` warning |
-//! | matches | any | off by more than one | `metadata-mismatch` warning |
+//! | matches, unsure or unknown | present or unknown | off by more than one | `metadata-mismatch` warning |
 //!
 //! Parts the entry does not state clearly, or the registry does not record, are
-//! unknown and never count against the entry. A registered title that starts with
+//! unknown and never count against the entry. A chapter cited with its book's DOI
+//! agrees when the entry names the book's title and one of its authors or editors. A registered title that starts with
 //! "Retracted:" is compared without that prefix. Notices give `retracted` (error),
 //! `expression-of-concern` (warning) and `corrected` (note), each naming the notice's
 //! DOI and date. Every comparison leaves an [`Evidence`] record for the JSON report.
 
 use super::claims::{claims, Claims};
-use super::normalize::{author_present, title_similarity};
+use super::normalize::{author_present, content_words, family_key, title_similarity};
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::metadata::{strip_retraction_prefix, Notice, Origin, Registered, Standing};
 use crate::model::{Identifier, Reference};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// A title similarity at or above this is the same title.
 pub const TITLE_MATCHES: f64 = 0.8;
@@ -41,6 +43,9 @@ pub enum TitleAgreement {
     Matches,
     Unsure,
     Differs,
+    /// The entry cites a part (a chapter) of the registered work and names the
+    /// registered work itself (the book) as where that part appeared.
+    Container,
     Unknown,
 }
 
@@ -95,8 +100,7 @@ pub fn check(
     doi: &Identifier,
     registered: &Registered,
 ) -> Outcome {
-    let claimed = claims(&reference.text);
-    let evidence = compare(&claimed, registered);
+    let evidence = compare_entry(&reference.text, registered);
     let mut findings = Vec::new();
     let finding = |code: Code, message: String| {
         Finding::new(code, file, doi.span, message).labels([reference.label.clone()])
@@ -159,8 +163,17 @@ pub fn check(
     Outcome { findings, evidence }
 }
 
+/// Compare an entry's text with a registered record.
+pub fn compare_entry(text: &str, registered: &Registered) -> Evidence {
+    assess(&claims(text), Some(text), registered)
+}
+
 /// Compare what an entry claims with a registered record.
 pub fn compare(claimed: &Claims, registered: &Registered) -> Evidence {
+    assess(claimed, None, registered)
+}
+
+fn assess(claimed: &Claims, text: Option<&str>, registered: &Registered) -> Evidence {
     let similarity = claimed
         .title
         .as_deref()
@@ -180,6 +193,15 @@ pub fn compare(claimed: &Claims, registered: &Registered) -> Evidence {
     let author = match &claimed.first_author {
         Some(a) if !names.is_empty() => Some(author_present(a, &names)),
         _ => None,
+    };
+    // A chapter cited with its book's DOI: the book's title and its editors are named
+    // in the entry ("In J. C. Norcross & M. R. Goldfried (Eds.), Handbook of ...").
+    let (title, author) = match text {
+        Some(t) if title != TitleAgreement::Matches && names_registered_title(t, registered) => (
+            TitleAgreement::Container,
+            author.map(|found| found || names_any(t, &names)),
+        ),
+        _ => (title, author),
     };
     let year = match claimed.year {
         Some(y) if !registered.years.is_empty() => {
@@ -217,6 +239,23 @@ fn verdict(title: TitleAgreement, author: Option<bool>, year: Option<bool>) -> V
         _ if author_absent || year_off => Verdict::Doubtful,
         _ => Verdict::Match,
     }
+}
+
+/// Does the entry's text contain every content word of the registered title (at
+/// least three of them)?
+fn names_registered_title(text: &str, registered: &Registered) -> bool {
+    let Some(title) = registered.title_without_retraction() else {
+        return false;
+    };
+    let wanted: HashSet<String> = content_words(title).into_iter().collect();
+    let present: HashSet<String> = content_words(text).into_iter().collect();
+    wanted.len() >= 3 && wanted.is_subset(&present)
+}
+
+/// Is any of `names` written in `text`?
+fn names_any(text: &str, names: &[String]) -> bool {
+    let words: HashSet<String> = content_words(text).into_iter().collect();
+    names.iter().any(|n| words.contains(&family_key(n)))
 }
 
 /// The best similarity of `cited` with any registered form of the title: as

@@ -260,3 +260,19 @@ fn evidence_serialises_for_the_report() {
     let back: Evidence = serde_json::from_value(json).unwrap();
     assert_eq!(back, out.evidence);
 }
+
+#[test]
+fn a_chapter_cited_with_its_books_doi_agrees() {
+    let mut reg = record("Handbook of Psychotherapy Integration", &[], &[2005]);
+    reg.editors = vec!["Norcross".into(), "Goldfried".into()];
+    let text = "Miller, S. D., Duncan, B. L., & Hubble, M. A. (2005). Outcome-informed clinical work. In J. C. Norcross & M. R. Goldfried (Eds.), Handbook of psychotherapy integration (pp. 84-102). Oxford University Press.";
+    let out = check_text(text, &reg);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    assert_eq!(out.evidence.title, TitleAgreement::Container);
+    // The same book's DOI on an entry that does not name the book is another work.
+    let out = check_text(
+        "Miller, S. D. (2005). Outcome-informed clinical work. Oxford University Press.",
+        &reg,
+    );
+    assert_eq!(out.evidence.verdict, Verdict::Mismatch);
+}
