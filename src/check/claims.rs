@@ -255,7 +255,7 @@ fn sentence(s: &str) -> Option<String> {
     let mut start_of_word = 0;
     for (i, c) in s.char_indices() {
         if c.is_whitespace() {
-            start_of_word = i + 1;
+            start_of_word = i + c.len_utf8();
             continue;
         }
         if c != '.' {
@@ -418,6 +418,61 @@ mod tests {
             parts("van der Berg, A. (2010). \"A quoted title\". Journal. 3 (2): 1–9. doi:10.1/x"),
             some("Berg", 2010, "A quoted title")
         );
+    }
+
+    #[test]
+    fn no_input_makes_it_panic() {
+        // Pieces that trip byte-offset arithmetic: multi-byte spaces and quotes,
+        // unbalanced quotes and brackets, stray years and initials.
+        let pool = [
+            "Smith",
+            ", ",
+            "J.",
+            "\u{a0}",
+            "(2005)",
+            ". ",
+            "\"",
+            "“",
+            "”",
+            "'",
+            "’",
+            "é",
+            "𝔘",
+            "2019",
+            ";",
+            "&amp;",
+            "<i>",
+            "Retracted:",
+            "10.1/x",
+            " ",
+            "AB",
+            "^",
+            "[1]",
+            "In ",
+            "(Eds.)",
+            "?",
+            "—",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 14) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pool[(state % pool.len() as u64) as usize]);
+            }
+            let c = claims(&text);
+            let _ = bibliographic_part(&text);
+            let reg = crate::metadata::Registered {
+                title: c.title.clone().or(Some(text.clone())),
+                authors: vec![text.clone()],
+                years: vec![2005],
+                ..Default::default()
+            };
+            let _ = crate::check::metadata::compare_entry(&text, &reg);
+            state = state.wrapping_add(1);
+        }
     }
 
     #[test]
