@@ -330,6 +330,11 @@ fn mismatch_help(e: &Evidence, registered: &Registered) -> String {
         let years: Vec<String> = registered.years.iter().map(i32::to_string).collect();
         parts.push(format!("the registered year is {}", years.join(" or ")));
     }
+    if let Some(original) = registered.notice_for.iter().find_map(|n| n.doi.as_deref()) {
+        parts.push(format!(
+            "the DOI is a notice about {original}, not the work itself"
+        ));
+    }
     let advice = match e.verdict {
         Verdict::Mismatch => {
             "the DOI belongs to another work, probably copied from a neighbouring entry or mistyped: look the cited work up and use its own DOI"

@@ -276,3 +276,24 @@ fn a_chapter_cited_with_its_books_doi_agrees() {
     );
     assert_eq!(out.evidence.verdict, Verdict::Mismatch);
 }
+
+#[test]
+fn a_notice_doi_cited_for_the_work_says_so() {
+    let mut reg = record("Retraction notice", &["Editors"], &[2023]);
+    reg.notice_for.push(Notice {
+        kind: crate::metadata::NoticeKind::Retraction,
+        doi: Some("10.1177/0956797614520714".into()),
+        date: None,
+        sources: vec![],
+    });
+    let out = check_text(
+        "Gino, F. (2014). Evil genius? How dishonesty can lead to greater creativity. Psychol Sci.",
+        &reg,
+    );
+    assert_eq!(out.evidence.verdict, Verdict::Mismatch);
+    assert!(out.findings[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("a notice about 10.1177/0956797614520714"));
+}

@@ -228,7 +228,9 @@ pub fn family_key(name: &str) -> String {
 
 /// Is the entry's first author (`family`) among the registered family names? A
 /// registered compound name ("van der Berg", "García Márquez", "Smith-Jones") matches
-/// any of its parts, and the other way round, so that both ways of citing it agree.
+/// any of its parts, and the other way round, so that both ways of citing it agree;
+/// an organisation matches a run of its words ("Census Bureau" in "U.S. Census
+/// Bureau").
 pub fn author_present(family: &str, registered: &[String]) -> bool {
     let cited = normalize(family);
     let cited_key = cited.replace(' ', "");
@@ -238,11 +240,14 @@ pub fn author_present(family: &str, registered: &[String]) -> bool {
     registered.iter().any(|r| {
         let norm = normalize(r);
         let key = norm.replace(' ', "");
+        let (padded, cited_padded) = (format!(" {norm} "), format!(" {cited} "));
         key == cited_key
             || norm
                 .split(' ')
                 .any(|part| part.len() >= 3 && part == cited_key)
             || cited.split(' ').any(|part| part.len() >= 3 && part == key)
+            || (cited_key.len() >= 6 && padded.contains(&cited_padded))
+            || (key.len() >= 6 && cited_padded.contains(&padded))
     })
 }
 
@@ -293,6 +298,14 @@ mod tests {
         assert!(author_present("Berg", &reg));
         assert!(author_present("van der Berg", &reg));
         assert!(author_present("De Silva", &["Silva".to_string()]));
+        assert!(author_present(
+            "Census Bureau",
+            &["U.S. Census Bureau".to_string()]
+        ));
+        assert!(!author_present(
+            "Census Bureau",
+            &["Bureau of Statistics".to_string()]
+        ));
         assert!(!author_present("De", &["van der Berg".to_string()]));
         assert!(author_present("Jones", &reg));
         assert!(!author_present("Modrak", &reg));

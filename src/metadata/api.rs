@@ -11,8 +11,11 @@
 //!   `/` stays as the DOI proxy expects it;
 //! - `{crossref_api}/works?query.bibliographic=...&rows=3` for `--suggest-dois`;
 //! - Crossref's `x-rate-limit-limit` / `x-rate-limit-interval` headers, read into a
-//!   [`Pacing`] that the resolver applies to the Crossref host.
+//!   [`Pacing`] that the resolver applies to the Crossref host;
+//! - what an answer means ([`read_crossref`], [`read_csl`]): a record, "ask the next
+//!   registry", "try again later", or unusable.
 
+use super::{parse, Registered};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::time::Duration;
 
@@ -90,6 +93,55 @@ pub fn search_url(crossref_api: &str, query: &str) -> String {
         base(crossref_api),
         utf8_percent_encode(&query, SEGMENT)
     )
+}
+
+/// What a metadata answer means for the DOI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The registered record.
+    Found(Box<Registered>),
+    /// This registry does not know the DOI: ask the next one (a Crossref 404 is
+    /// followed by content negotiation; a 406 there means the DOI's agency offers no
+    /// CSL-JSON). Never evidence against the entry.
+    Unknown,
+    /// Try again later (429, 5xx); the resolver's retry rules apply.
+    Transient,
+    /// The answer cannot be used (unreadable body, unexpected status): no comparison
+    /// is made, and the DOI keeps the status the registry gave it.
+    Unusable(String),
+}
+
+/// Read a Crossref `/works/{doi}` answer by its HTTP status and body.
+///
+/// ```
+/// use refcheck::metadata::api::{read_crossref, Answer};
+/// assert_eq!(read_crossref(404, "Resource not found."), Answer::Unknown);
+/// assert_eq!(read_crossref(429, ""), Answer::Transient);
+/// ```
+pub fn read_crossref(status: u16, body: &str) -> Answer {
+    read(status, body, parse::crossref_work)
+}
+
+/// Read a content-negotiation answer (`Accept:` [`CSL_ACCEPT`]) by its HTTP status and
+/// body, after redirects.
+pub fn read_csl(status: u16, body: &str) -> Answer {
+    read(status, body, parse::csl)
+}
+
+fn read(
+    status: u16,
+    body: &str,
+    parser: fn(&str) -> Result<Registered, parse::ParseError>,
+) -> Answer {
+    match status {
+        200 => match parser(body) {
+            Ok(r) => Answer::Found(Box::new(r)),
+            Err(e) => Answer::Unusable(e.to_string()),
+        },
+        404 | 406 | 410 => Answer::Unknown,
+        408 | 429 | 500..=599 => Answer::Transient,
+        other => Answer::Unusable(format!("HTTP {other}")),
+    }
 }
 
 fn base(url: &str) -> &str {
@@ -174,6 +226,23 @@ mod tests {
             "https://api.crossref.org/works?query.bibliographic=Smith%20%26%20Jones%20%282005%29%20%22Title%22&rows=3"
         );
         assert!(search_url("x", &"a ".repeat(2000)).len() < 1600);
+    }
+
+    #[test]
+    fn answers_are_read_by_status_then_body() {
+        assert!(
+            matches!(read_crossref(200, r#"{"message":{"DOI":"10.1/a"}}"#), Answer::Found(r) if r.doi == "10.1/a")
+        );
+        assert!(matches!(
+            read_crossref(200, "<html>busy</html>"),
+            Answer::Unusable(_)
+        ));
+        assert_eq!(read_csl(406, ""), Answer::Unknown);
+        assert_eq!(read_csl(503, ""), Answer::Transient);
+        assert_eq!(read_csl(403, ""), Answer::Unusable("HTTP 403".into()));
+        assert!(
+            matches!(read_csl(200, r#"{"DOI":"10.5/b","title":"T"}"#), Answer::Found(r) if r.title.as_deref() == Some("T"))
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn crossref_work(body: &str) -> Result<Registered, ParseError> {
     let v = json(body)?;
     let work = v
         .get("message")
-        .filter(|m| m.is_object())
+        .filter(|m| is_work(m))
         .ok_or(ParseError::NoWork)?;
     Ok(work_record(work, Origin::Crossref))
 }
@@ -40,7 +40,7 @@ pub fn csl(body: &str) -> Result<Registered, ParseError> {
         Value::Object(_) => Some(&v),
         _ => None,
     }
-    .filter(|w| w.is_object())
+    .filter(|w| is_work(w))
     .ok_or(ParseError::NoWork)?;
     Ok(work_record(work, Origin::Csl))
 }
@@ -56,9 +56,15 @@ pub fn crossref_search(body: &str) -> Result<Vec<Registered>, ParseError> {
         .ok_or(ParseError::NoWork)?;
     Ok(items
         .iter()
-        .filter(|w| w.is_object())
+        .filter(|w| is_work(w))
         .map(|w| work_record(w, Origin::Crossref))
         .collect())
+}
+
+/// An object that names a work: it has a DOI or a title. Other JSON (an error
+/// document, a DataCite JSON:API envelope) is not read as an empty work.
+fn is_work(v: &Value) -> bool {
+    v.is_object() && (v.get("DOI").is_some() || v.get("title").is_some())
 }
 
 fn json(body: &str) -> Result<Value, ParseError> {
@@ -330,6 +336,10 @@ mod tests {
         ));
         assert_eq!(crossref_work(r#"{"status":"ok"}"#), Err(ParseError::NoWork));
         assert_eq!(csl("[]"), Err(ParseError::NoWork));
+        assert_eq!(
+            csl(r#"{"data":{"id":"10.5061/x"}}"#),
+            Err(ParseError::NoWork)
+        );
     }
 
     #[test]
