@@ -14,6 +14,27 @@
 //! [`api`] describes the requests (URLs, headers) and reads Crossref's rate-limit
 //! headers; it does no I/O, so the resolver decides how and when to send them.
 //! [`Registered`] is serde-serialisable so that the resolver can cache it on disk.
+//!
+//! How a run uses it, once per unique DOI the registry confirmed:
+//!
+//! 1. `GET` [`api::works_url`] and read it with [`api::read_crossref`] (pace the
+//!    Crossref host by [`api::Pacing::from_headers`], at most
+//!    [`api::CROSSREF_MAX_IN_FLIGHT`] requests in flight). On [`api::Answer::Unknown`],
+//!    `GET` [`api::csl_url`] with `Accept:` [`api::CSL_ACCEPT`] and read it with
+//!    [`api::read_csl`]. Cache the [`Registered`] record like any other result.
+//! 2. For every entry carrying the DOI, [`crate::check::metadata::check`] gives the
+//!    findings (`metadata-mismatch`, `retracted`, `expression-of-concern`, `corrected`)
+//!    and the [`crate::check::metadata::Evidence`] that the JSON report shows under the
+//!    identifier (`Report::evidence`, keyed by file index and identifier span).
+//! 3. With `--suggest-dois`, for entries without an identifier and entries whose DOI
+//!    names another work: `GET` [`api::search_url`] with
+//!    [`crate::check::suggest::search_query`], read the hits with
+//!    [`parse::crossref_search`] and keep what [`crate::check::suggest::suggest`]
+//!    returns (its `help()` goes on the finding, the suggestion into
+//!    `Report::suggestions`).
+//!
+//! When metadata cannot be had (Crossref unreachable, an unusable answer), nothing is
+//! compared: the DOI keeps the status the registry gave it and no mismatch is claimed.
 
 pub mod api;
 pub mod parse;
