@@ -1,6 +1,6 @@
-//! Checks: offline structure checks on each [`Document`](crate::model::Document), the metadata checks that run
-//! after resolution, and the level changes the user asked for (`--deny`, `--warn`,
-//! `--allow`, `[levels]`).
+//! Checks: offline structure checks on each [`Document`](crate::model::Document), the
+//! metadata checks that run after resolution, and the level changes the user asked
+//! for (`--deny`, `--warn`, `--allow`, `[levels]`).
 
 pub mod claims;
 pub mod duplicates;
