@@ -73,7 +73,7 @@ pub struct Evidence {
     /// Title similarity from 0 to 1, rounded to two decimals; absent when either
     /// title is unknown.
     pub title_similarity: Option<f64>,
-    pub title: TitleAgreement,
+    pub title_agreement: TitleAgreement,
     /// Whether the entry's first author is among the registered authors.
     pub first_author_found: Option<bool>,
     /// Whether the years agree within one.
@@ -218,7 +218,7 @@ fn assess(claimed: &Claims, text: Option<&str>, registered: &Registered) -> Evid
         cited_first_author: claimed.first_author.clone(),
         cited_year: claimed.year,
         title_similarity: similarity.map(|s| (s * 100.0).round() / 100.0),
-        title,
+        title_agreement: title,
         first_author_found: author,
         year_matches: year,
         verdict,
@@ -297,7 +297,7 @@ fn side(title: &Option<String>, author: &Option<String>, year: Option<i32>) -> S
 /// Which parts disagree, and what to do about it.
 fn mismatch_help(e: &Evidence, registered: &Registered) -> String {
     let mut parts = Vec::new();
-    match (e.title, e.title_similarity) {
+    match (e.title_agreement, e.title_similarity) {
         (TitleAgreement::Differs, Some(s)) => {
             parts.push(format!("the titles differ (similarity {s:.2})"))
         }
@@ -339,7 +339,7 @@ fn mismatch_help(e: &Evidence, registered: &Registered) -> String {
         Verdict::Mismatch => {
             "the DOI belongs to another work, probably copied from a neighbouring entry or mistyped: look the cited work up and use its own DOI"
         }
-        _ if e.title == TitleAgreement::Differs => {
+        _ if e.title_agreement == TitleAgreement::Differs => {
             "check that the DOI belongs to the cited work and not to another work by the same author"
         }
         _ if e.first_author_found == Some(false) => "the title agrees, so the DOI is probably right: check the author list",

@@ -175,7 +175,7 @@ fn unknown_parts_never_count_against_the_entry() {
         &reg,
     );
     assert!(out.findings.is_empty());
-    assert_eq!(out.evidence.title, TitleAgreement::Unknown);
+    assert_eq!(out.evidence.title_agreement, TitleAgreement::Unknown);
     assert_eq!(out.evidence.first_author_found, None);
 }
 
@@ -255,7 +255,7 @@ fn evidence_serialises_for_the_report() {
     );
     let json = serde_json::to_value(&out.evidence).unwrap();
     assert_eq!(json["verdict"], "match");
-    assert_eq!(json["title"], "matches");
+    assert_eq!(json["title_agreement"], "matches");
     assert_eq!(json["title_similarity"], 1.0);
     let back: Evidence = serde_json::from_value(json).unwrap();
     assert_eq!(back, out.evidence);
@@ -268,7 +268,7 @@ fn a_chapter_cited_with_its_books_doi_agrees() {
     let text = "Miller, S. D., Duncan, B. L., & Hubble, M. A. (2005). Outcome-informed clinical work. In J. C. Norcross & M. R. Goldfried (Eds.), Handbook of psychotherapy integration (pp. 84-102). Oxford University Press.";
     let out = check_text(text, &reg);
     assert!(out.findings.is_empty(), "{:?}", out.findings);
-    assert_eq!(out.evidence.title, TitleAgreement::Container);
+    assert_eq!(out.evidence.title_agreement, TitleAgreement::Container);
     // The same book's DOI on an entry that does not name the book is another work.
     let out = check_text(
         "Miller, S. D. (2005). Outcome-informed clinical work. Oxford University Press.",

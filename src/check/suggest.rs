@@ -50,7 +50,7 @@ pub fn search_query(entry_text: &str) -> String {
 pub fn suggest(claimed: &Claims, hits: &[Registered]) -> Option<Suggestion> {
     let top = hits.first().filter(|h| !h.doi.is_empty())?;
     let e = compare(claimed, top);
-    let agrees = e.title == TitleAgreement::Matches
+    let agrees = e.title_agreement == TitleAgreement::Matches
         && e.first_author_found == Some(true)
         && e.year_matches == Some(true);
     agrees.then(|| Suggestion {
