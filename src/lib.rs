@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod extract;
 pub mod input;
+pub mod metadata;
 pub mod model;
 pub mod report;
 pub mod source;
@@ -95,5 +96,7 @@ pub fn check_sources(
         findings,
         errors,
         resolutions: Default::default(),
+        evidence: Default::default(),
+        suggestions: Default::default(),
     }
 }

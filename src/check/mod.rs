@@ -1,8 +1,13 @@
-//! Checks: offline structure checks on each [`Document`], and the level changes the
-//! user asked for (`--deny`, `--warn`, `--allow`, `[levels]`).
+//! Checks: offline structure checks on each [`Document`](crate::model::Document), the
+//! metadata checks that run after resolution, and the level changes the user asked
+//! for (`--deny`, `--warn`, `--allow`, `[levels]`).
 
+pub mod claims;
 pub mod duplicates;
+pub mod metadata;
+pub mod normalize;
 pub mod structure;
+pub mod suggest;
 
 use crate::diagnostic::{Code, Finding, Level, Severity};
 use std::collections::HashMap;

@@ -3,6 +3,8 @@
 //! Fields are never renamed or removed within version 1; new ones may be added.
 
 use super::Report;
+use crate::check::metadata::Evidence;
+use crate::check::suggest::Suggestion;
 use crate::model::Resolution;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -40,6 +42,9 @@ struct JsonReference<'a, I> {
     text: &'a str,
     identifiers: I,
     cited: usize,
+    /// A DOI found by `--suggest-dois`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a Suggestion>,
 }
 
 #[derive(Serialize)]
@@ -59,6 +64,9 @@ struct JsonIdentifier<'a> {
     /// Where a permanent redirect points.
     #[serde(skip_serializing_if = "Option::is_none")]
     redirect: Option<&'a str>,
+    /// A DOI's registered metadata and how it compared with the entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a Evidence>,
 }
 
 #[derive(Serialize)]
@@ -106,7 +114,7 @@ where
 /// Write the JSON report, followed by a newline.
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let files = Seq(|| {
-        report.files.iter().map(|f| {
+        report.files.iter().enumerate().map(|(file, f)| {
             let src = &f.source;
             JsonFile {
                 path: src.display_path(),
@@ -137,10 +145,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                                             reason: res.and_then(|r| r.reason.as_deref()),
                                             http_status: res.and_then(|r| r.http_status),
                                             redirect: res.and_then(|r| r.redirect.as_deref()),
+                                            metadata: report.evidence.get(&(file, id.span)),
                                         }
                                     })
                                 }),
                                 cited: *cited,
+                                suggestion: report.suggestions.get(&(file, r.span)),
                             }
                         })
                 }),

@@ -7,10 +7,12 @@
 pub mod human;
 pub mod json;
 
+use crate::check::metadata::Evidence;
+use crate::check::suggest::Suggestion;
 use crate::diagnostic::{Finding, Severity};
 use crate::input::InputError;
 use crate::model::{Document, IdKey, Identifier, Resolution, Status};
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -33,6 +35,11 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// What resolution found, per unique identifier.
     pub resolutions: HashMap<IdKey, Resolution>,
+    /// How each DOI's registered metadata compared with its entry, by file index and
+    /// the identifier's span.
+    pub evidence: HashMap<(usize, Span), Evidence>,
+    /// DOIs proposed by `--suggest-dois`, by file index and the entry's span.
+    pub suggestions: HashMap<(usize, Span), Suggestion>,
 }
 
 /// Totals shown at the end of every report.
