@@ -23,6 +23,11 @@ const HEADINGS: &[&str] = &[
     "reference",
     "reference list",
     "references and notes",
+    "references cited",
+    "references and further reading",
+    "notes and sources",
+    "sources and notes",
+    "bibliography and notes",
     "notes and references",
     "bibliography",
     "select bibliography",
@@ -48,8 +53,9 @@ static BIBLIOGRAPHIC: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static WIKI_BACKLINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\^\s*(?:a(?:\s+[b-z]){1,25}\s+)?").expect("valid regex"));
+static WIKI_BACKLINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\^\s*(?:Jump up to:\s*)?(?:a(?:\s+[b-z]){1,25}\s+)?").expect("valid regex")
+});
 
 static AUTHOR_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\([A-Z][\p{L}'’\-]+(?: et al\.?| and [A-Z][\p{L}'’\-]+| & [A-Z][\p{L}'’\-]+)?,? (?:1[5-9]|20)\d\d[a-z]?[;,)]|[A-Z][\p{L}'’\-]+ et al\.? \((?:1[5-9]|20)\d\d[a-z]?\)")
@@ -421,6 +427,8 @@ mod tests {
         assert_eq!(d.references[0].text, "Horn, R. (2013). Matrix Analysis.");
         assert_eq!(d.references[1].text, "Also known as a ratio.");
         assert_eq!(d.citations.len(), 2);
+        let d = doc("Shown[1].\n\nReferences\n\n  1.  ^ Jump up to: a b Horn, R. (2013). Matrix Analysis.\n");
+        assert_eq!(d.references[0].text, "Horn, R. (2013). Matrix Analysis.");
     }
 
     #[test]
