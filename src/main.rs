@@ -44,6 +44,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let render_options = RenderOptions {
         color: color && cli.format == OutputFormat::Human,
         quiet: cli.quiet,
+        fail_on: cli.fail_on,
+        link_base: link_base(),
     };
     match &cli.output {
         Some(path) => write_atomically(path, |w| report::render(&report, cli.format, render_options, w))
@@ -66,6 +68,21 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where Markdown links point: `REFCHECK_LINK_BASE`, else the commit being checked
+/// on GitHub Actions, else nowhere (relative links).
+fn link_base() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(base) = var("REFCHECK_LINK_BASE") {
+        return Some(base);
+    }
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 /// Write a file through a temporary file in the same directory, renamed into place,
