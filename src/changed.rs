@@ -9,10 +9,11 @@
 //! names paths, only changed articles at or under those paths are kept.
 //!
 //! git reports paths relative to the repository's top level; they are returned
-//! relative to the working directory where possible, so reports name files the way
-//! the user would.
+//! relative to the working directory (`../x.md` from a subdirectory), so reports
+//! name files the way the user would.
 
 use crate::cli::UsageError;
+use crate::config::relative_path;
 use crate::input::ARTICLE_EXTENSIONS;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,12 +56,6 @@ fn split_paths(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
         .map(|p| String::from_utf8_lossy(p).into_owned())
 }
 
-/// `path` relative to `base` when it lies under it, else `path` itself.
-fn relative_to(path: &Path, base: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
-}
-
 /// Does `file` equal one of `filters` or lie under one of them? Both sides are
 /// canonical paths.
 fn selected(file: &Path, filters: &[PathBuf]) -> bool {
@@ -68,7 +63,7 @@ fn selected(file: &Path, filters: &[PathBuf]) -> bool {
 }
 
 /// The articles in the repository around `cwd` that differ from `rev`, restricted to
-/// `paths` when any are given. Sorted, relative to `cwd` where possible.
+/// `paths` when any are given. Sorted, relative to `cwd`.
 pub fn changed_articles(
     rev: &str,
     paths: &[PathBuf],
@@ -112,7 +107,7 @@ pub fn changed_articles(
         .chain(split_paths(&untracked))
         .map(|p| top.join(p))
         .filter(|p| is_article(p) && p.is_file() && selected(p, &filters))
-        .map(|p| relative_to(&p, &canonical_cwd))
+        .map(|p| relative_path(&canonical_cwd, &p))
         .collect();
     files.sort();
     files.dedup();
@@ -131,10 +126,6 @@ mod tests {
         assert!(selected(Path::new("/r/docs/a.md"), &filters));
         assert!(!selected(Path::new("/r/docsx/a.md"), &filters));
         assert!(selected(Path::new("/r/x.md"), &[]));
-        assert_eq!(
-            relative_to(Path::new("/r/docs/a.md"), Path::new("/r")),
-            PathBuf::from("docs/a.md")
-        );
         assert_eq!(
             split_paths(b"a.md\0b c.txt\0").collect::<Vec<_>>(),
             vec!["a.md", "b c.txt"]
