@@ -370,6 +370,16 @@ fn html_snapshot() {
 fn json_snapshot() {
     let out = render(OutputFormat::Json, RenderOptions::default());
     let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    // Every field the JSON renderer emits, resolution details included, is in the schema.
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report-v1.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).expect("schema")).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
     insta::assert_json_snapshot!(value);
 }
 
