@@ -79,11 +79,14 @@ fn every_code_fits_the_schema() {
     }
 }
 
+/// A change that makes a report break the contract.
+type Breakage = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn the_schema_rejects_broken_reports() {
     let v = validator();
     let good = report(&["tests/fixtures/reports/sample.txt"]);
-    let breakages: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let breakages: Vec<(&str, Breakage)> = vec![
         (
             "schema_version",
             Box::new(|r| r["schema_version"] = json!(2)),
