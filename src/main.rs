@@ -33,6 +33,12 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     }
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let settings = Settings::new(cli, matches, &cwd)?;
+    if settings.verbose {
+        match &settings.config_file {
+            Some(path) => eprintln!("refcheck: configuration from {}", path.display()),
+            None => eprintln!("refcheck: no configuration file (refcheck.toml or .refcheck.toml) found"),
+        }
+    }
     let paths = match &settings.changed_since {
         Some(rev) => {
             let changed = refcheck::changed::changed_articles(rev, &settings.paths, &cwd)?;

@@ -141,7 +141,13 @@ fn metadata_html(html: &mut String, report: &Report, reference: &Reference) {
         if let Some(code) = res.http_status {
             let _ = write!(html, ", HTTP {code}");
         }
-        if let Some(reason) = &res.reason {
+        // "HTTP 404" as a reason says nothing the status did not.
+        let said = res.http_status.map(|c| format!("HTTP {c}"));
+        if let Some(reason) = res
+            .reason
+            .as_ref()
+            .filter(|r| Some(r.as_str()) != said.as_deref())
+        {
             let _ = write!(html, ": {}", escape(reason));
         }
         if let Some(to) = &res.redirect {
