@@ -36,7 +36,9 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     if settings.verbose {
         match &settings.config_file {
             Some(path) => eprintln!("refcheck: configuration from {}", path.display()),
-            None => eprintln!("refcheck: no configuration file (refcheck.toml or .refcheck.toml) found"),
+            None => {
+                eprintln!("refcheck: no configuration file (refcheck.toml or .refcheck.toml) found")
+            }
         }
     }
     let paths = match &settings.changed_since {
@@ -58,7 +60,9 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            settings.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            settings.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let render_options = RenderOptions {
@@ -69,12 +73,16 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     };
     let format = settings.format;
     match &settings.output {
-        Some(path) => write_atomically(path, |w| report::render(&report, format, render_options, w))
-            .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        Some(path) => {
+            write_atomically(path, |w| report::render(&report, format, render_options, w))
+                .with_context(|| format!("cannot write the report to {}", path.display()))?
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match report::render(&report, format, render_options, &mut lock).and_then(|()| lock.flush()) {
+            match report::render(&report, format, render_options, &mut lock)
+                .and_then(|()| lock.flush())
+            {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(e).context("cannot write the report"),
