@@ -177,8 +177,20 @@ impl Cli {
     /// when one code is named twice, the more lenient winning.
     pub fn levels(&self) -> Result<Levels, UsageError> {
         let mut levels = Levels::default();
-        for (code, level) in self.level_changes()? {
-            levels.set(code, level);
+        let groups = [
+            (&self.deny, Level::At(Severity::Error)),
+            (&self.warn, Level::At(Severity::Warning)),
+            (&self.allow, Level::Allow),
+        ];
+        for (names, level) in groups {
+            for name in names {
+                let code: Code = name.parse().map_err(|e| {
+                    UsageError(format!(
+                        "{e}; `refcheck --explain CODE` lists what each code means"
+                    ))
+                })?;
+                levels.set(code, level);
+            }
         }
         Ok(levels)
     }

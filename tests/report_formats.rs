@@ -278,15 +278,18 @@ pub fn fixture() -> Report {
             cited: vec![1],
         },
     ];
-    Report {
+    // Fields added to Report later keep their defaults here.
+    let mut report = Report {
         files,
         findings,
         errors: vec![InputError::new(
             "articles/missing.txt",
             "cannot read: no such file or directory",
         )],
-        resolutions,
-    }
+        ..Report::default()
+    };
+    report.resolutions.extend(resolutions);
+    report
 }
 
 fn render(format: OutputFormat, options: RenderOptions) -> String {
