@@ -94,15 +94,31 @@ fn html_report_renders_in_headless_chromium() {
         dom.contains("&lt;script&gt;document.title"),
         "the reference text is shown as text"
     );
-    for expected in [
-        "missing-reference",
-        "[9] cites [9], which is not in the reference list",
-        "invalid-range",
-        "uncited-reference",
-        "duplicate-reference",
-        "never cited",
-        "Registered metadata",
-    ] {
+    // Every finding of the sample article is on the page, as the JSON report has it.
+    let json = Command::cargo_bin("refcheck")
+        .expect("the refcheck binary")
+        .args(["--offline", "--format", "json"])
+        .arg(&fixture)
+        .output()
+        .expect("refcheck runs");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("a JSON report");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    assert!(findings.len() >= 5, "the sample article has findings");
+    for f in &findings {
+        for key in ["code", "message"] {
+            let text = f[key].as_str().unwrap_or_default();
+            // How the DOM serialises a text node.
+            let shown = text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            assert!(
+                dom.contains(&shown),
+                "the page does not show the {key} {text:?}"
+            );
+        }
+    }
+    for expected in ["never cited", "Registered metadata", "cited on line"] {
         assert!(
             dom.contains(expected),
             "the page does not show {expected:?}"
