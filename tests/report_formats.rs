@@ -413,6 +413,26 @@ fn sarif_validates_against_the_schema() {
         "SARIF schema violations:\n{}",
         errors.join("\n")
     );
+    // The validator does reject what the schema forbids.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(validator.iter_errors(&broken).next().is_some());
+    // The binary's own SARIF, on a real article, validates too.
+    let out = assert_cmd::Command::cargo_bin("refcheck")
+        .expect("the refcheck binary")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--offline", "--format", "sarif", "tests/fixtures/reports"])
+        .output()
+        .expect("refcheck runs");
+    let real: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&real)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(real["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
     // What GitHub code scanning needs beyond the schema.
     let run = &log["runs"][0];
     assert_eq!(
