@@ -50,7 +50,8 @@ impl FailOn {
 #[command(name = "refcheck", version, about, max_term_width = 100)]
 pub struct Cli {
     /// Files or directories to check (`-` reads standard input).
-    #[arg(value_name = "PATH", required_unless_present_any = ["explain", "changed_since"])]
+    /// Without PATH, the `paths` of the configuration file are checked.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Report format.
@@ -192,6 +193,27 @@ impl Cli {
             }
         }
         Ok(levels)
+    }
+
+    /// The level changes the flags ask for, in the order they apply.
+    pub fn level_changes(&self) -> Result<Vec<(Code, Level)>, UsageError> {
+        let mut changes = Vec::new();
+        let groups = [
+            (&self.deny, Level::At(Severity::Error)),
+            (&self.warn, Level::At(Severity::Warning)),
+            (&self.allow, Level::Allow),
+        ];
+        for (names, level) in groups {
+            for name in names {
+                let code: Code = name.parse().map_err(|e| {
+                    UsageError(format!(
+                        "{e}; `refcheck --explain CODE` lists what each code means"
+                    ))
+                })?;
+                changes.push((code, level));
+            }
+        }
+        Ok(changes)
     }
 
     /// Validate the command line into the library's options.

@@ -13,8 +13,10 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod changed;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod input;

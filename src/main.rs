@@ -1,15 +1,17 @@
 //! The `refcheck` binary: parse arguments, run the library, render, set the exit code.
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use refcheck::cli::{Cli, ColorChoice};
+use refcheck::config::Settings;
 use refcheck::report::{self, OutputFormat, RenderOptions};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(&cli) {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match run(&cli, &matches) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -18,7 +20,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     if let Some(name) = &cli.explain {
         let code: refcheck::Code = name.parse()?;
         println!(
@@ -29,33 +31,56 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let options = cli.options()?;
-    let report = refcheck::check_paths(&cli.paths, &options);
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let settings = Settings::new(cli, matches, &cwd)?;
+    if settings.verbose {
+        match &settings.config_file {
+            Some(path) => eprintln!("refcheck: configuration from {}", path.display()),
+            None => {
+                eprintln!("refcheck: no configuration file (refcheck.toml or .refcheck.toml) found")
+            }
+        }
+    }
+    let paths = match &settings.changed_since {
+        Some(rev) => {
+            let changed = refcheck::changed::changed_articles(rev, &settings.paths, &cwd)?;
+            if changed.is_empty() {
+                eprintln!("refcheck: no articles changed since {rev}; nothing to check");
+            }
+            changed
+        }
+        None => settings.paths.clone(),
+    };
+    let options = settings.options();
+    let report = refcheck::check_paths(&paths, &options);
     for e in &report.errors {
         eprintln!("error: {e}");
     }
-    let color = match cli.color {
+    let color = match settings.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            cli.output.is_none()
+            settings.output.is_none()
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let render_options = RenderOptions {
-        color: color && cli.format == OutputFormat::Human,
-        quiet: cli.quiet,
+        color: color && settings.format == OutputFormat::Human,
+        quiet: settings.quiet,
+        fail_on: settings.fail_on,
+        link_base: link_base(),
     };
-    match &cli.output {
-        Some(path) => write_atomically(path, |w| {
-            report::render(&report, cli.format, render_options, w)
-        })
-        .with_context(|| format!("cannot write the report to {}", path.display()))?,
+    let format = settings.format;
+    match &settings.output {
+        Some(path) => {
+            write_atomically(path, |w| report::render(&report, format, render_options, w))
+                .with_context(|| format!("cannot write the report to {}", path.display()))?
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match report::render(&report, cli.format, render_options, &mut lock)
+            match report::render(&report, format, render_options, &mut lock)
                 .and_then(|()| lock.flush())
             {
                 Ok(()) => {}
@@ -67,11 +92,26 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if !report.errors.is_empty() {
         return Ok(ExitCode::from(2));
     }
-    Ok(if cli.fail_on.fails(report.worst()) {
+    Ok(if settings.fail_on.fails(report.worst()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where Markdown links point: `REFCHECK_LINK_BASE`, else the commit being checked
+/// on GitHub Actions, else nowhere (relative links).
+fn link_base() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if let Some(base) = var("REFCHECK_LINK_BASE") {
+        return Some(base);
+    }
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 /// Write a file through a temporary file in the same directory, renamed into place,

@@ -4,8 +4,13 @@
 //! resolution found, and the findings. Each output format is one renderer over that
 //! same data, so no format knows more than another and none of them touches checks.
 
+pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::check::metadata::Evidence;
 use crate::check::suggest::Suggestion;
@@ -100,12 +105,18 @@ pub enum OutputFormat {
 }
 
 /// How to draw a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// Use ANSI colours (human format only).
     pub color: bool,
     /// Leave out the per-finding detail and print only the summary line.
     pub quiet: bool,
+    /// The `--fail-on` level: JUnit marks findings at or above it as failures, so
+    /// that the test report and the exit status agree.
+    pub fail_on: crate::cli::FailOn,
+    /// Prefix that turns a relative path into a link (`https://github.com/o/r/blob/SHA/`),
+    /// used by the Markdown report; without it links are relative.
+    pub link_base: Option<String>,
 }
 
 /// Write `report` to `out` in `format`.
@@ -118,9 +129,40 @@ pub fn render(
     match format {
         OutputFormat::Human => human::render(report, options, out),
         OutputFormat::Json => json::render(report, out),
-        other => Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            format!("the {other:?} report format is not available in this build"),
-        )),
+        OutputFormat::Sarif => sarif::render(report, out),
+        OutputFormat::Github => github::render(report, out),
+        OutputFormat::Markdown => markdown::render(report, &options, out),
+        OutputFormat::Junit => junit::render(report, &options, out),
+        OutputFormat::Html => html::render(report, out),
     }
+}
+
+/// A path as a repository-relative, `/`-separated path: `./a\b.md` becomes `a/b.md`.
+/// Absolute paths and `-` (standard input) are returned as they are.
+pub fn portable_path(path: &str) -> String {
+    let mut p = path.replace('\\', "/");
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    p
+}
+
+/// The finding's 1-based line and column, and its file's path as shown to users.
+pub fn position(report: &Report, finding: &Finding) -> (String, usize, usize) {
+    match report.files.get(finding.file) {
+        Some(f) => {
+            let (line, column) = f.source.line_col(finding.span.start);
+            (f.source.display_path(), line, column)
+        }
+        None => (String::from("-"), 1, 1),
+    }
+}
+
+/// The reference of `file` whose entry holds byte `offset`, if any: the entry a
+/// finding pointing there is about.
+pub fn reference_at(file: &FileReport, offset: usize) -> Option<usize> {
+    file.document
+        .references
+        .iter()
+        .position(|r| r.span.start <= offset && offset < r.span.end.max(r.span.start + 1))
 }
