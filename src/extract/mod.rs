@@ -4,8 +4,13 @@
 //! reader for JATS, ...) because a plain-text scan of markup both misses and invents
 //! citations. They all return the same [`Document`] with byte spans into the source.
 
+pub mod html;
 pub mod ident;
+pub mod jats;
+pub mod markdown;
 pub mod markers;
+pub mod markup;
+pub mod rst;
 pub mod text;
 
 use crate::model::{Document, Format};
@@ -47,7 +52,9 @@ fn sniff(text: &str) -> Format {
         }
         return Format::Jats;
     }
-    if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") || head.contains("<body")
+    if trimmed.starts_with("<!doctype html")
+        || trimmed.starts_with("<html")
+        || head.contains("<body")
     {
         return Format::Html;
     }
@@ -57,7 +64,11 @@ fn sniff(text: &str) -> Format {
     if head.lines().any(|l| l.starts_with(".. [")) {
         return Format::Rst;
     }
-    if head.lines().any(|l| l.starts_with("# ") || l.starts_with("## ")) || head.contains("[^") {
+    if head
+        .lines()
+        .any(|l| l.starts_with("# ") || l.starts_with("## "))
+        || head.contains("[^")
+    {
         return Format::Markdown;
     }
     Format::Text
@@ -65,9 +76,13 @@ fn sniff(text: &str) -> Format {
 
 /// Extract a document from a source file in the given format.
 pub fn extract(source: &SourceFile, format: Format) -> Result<Document, ExtractError> {
-    let mut doc = text::extract(source);
-    doc.format = format;
-    Ok(doc)
+    Ok(match format {
+        Format::Text => text::extract(source),
+        Format::Markdown => markdown::extract(source),
+        Format::Html => html::extract(source),
+        Format::Jats => jats::extract(source)?,
+        Format::Rst => rst::extract(source),
+    })
 }
 
 #[cfg(test)]
@@ -86,7 +101,13 @@ mod tests {
             detect_format(Path::new("-"), "<!DOCTYPE html><html><body>"),
             Format::Html
         );
-        assert_eq!(detect_format(Path::new("-"), "Title\n\nSome text [1].\n"), Format::Text);
-        assert_eq!(detect_format(Path::new("-"), "Text [1]_\n\n.. [1] A\n"), Format::Rst);
+        assert_eq!(
+            detect_format(Path::new("-"), "Title\n\nSome text [1].\n"),
+            Format::Text
+        );
+        assert_eq!(
+            detect_format(Path::new("-"), "Text [1]_\n\n.. [1] A\n"),
+            Format::Rst
+        );
     }
 }

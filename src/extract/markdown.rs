@@ -1,0 +1,551 @@
+//! Markdown articles, read with a real CommonMark parser (pulldown-cmark, with GFM
+//! footnotes and tables) so that code, HTML comments and link syntax are never taken
+//! for citations.
+//!
+//! The rules:
+//! * Footnotes follow GFM: `[^1]` and `[^note]` cite their definition `[^1]: …`. A
+//!   `[^x]` with no definition stays literal text for the parser; it is reported as a
+//!   marker citing `x`, so the missing definition is found. A label defined twice
+//!   gives two entries (a duplicate label).
+//! * A numbered list (`1.` items, or lines starting `[1]`) under a heading such as
+//!   "References" or "Notes" is the reference list; so are numeric link reference
+//!   definitions (`[1]: https://…`, cited by `[1][]` or `[text][1]`), and lines that
+//!   open with `<sup>N</sup>` followed by text (source notes under a table).
+//! * Inline markers: `[4]`, `[1–3]`, `[12]–[15]` in text, `<sup>2,3</sup>` after a
+//!   word or punctuation (not `n<sup>2</sup>`), outside code spans, code blocks, HTML
+//!   comments and links that carry their own target (`[[1]](https://…)`).
+
+use super::{markers, markup, text};
+use crate::model::{parse_number, Citation, CiteItem, Document, Format, Reference};
+use crate::source::{SourceFile, Span};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static SUP_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)^<sup(?:\s[^>]*)?>(.{0,200}?)</sup\s*>").expect("valid regex")
+});
+
+static SUP_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<sup[\s>]").expect("valid regex"));
+
+static UNDEFINED_FOOTNOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\^([^\]\s\[]{1,100})\]").expect("valid regex"));
+
+static PARA_ENTRY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^[ \t>]*(\[(\d{1,5})\])[ \t]*\S").expect("valid regex"));
+
+static ITEM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
+});
+
+fn options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+}
+
+/// An open list: its first number and how many items it has had.
+struct List {
+    start: Option<u64>,
+    index: u64,
+    entries: bool,
+}
+
+#[derive(Default)]
+struct Walk<'a> {
+    src: &'a str,
+    code_block: usize,
+    skip: usize,
+    link_skips: Vec<bool>,
+    text_ranges: Vec<Span>,
+    citations: Vec<Citation>,
+    footnotes: Vec<(String, Span)>,
+    footnote_depth: usize,
+    entries: Vec<Reference>,
+    refs_section: Option<HeadingLevel>,
+    heading: Option<String>,
+    lists: Vec<List>,
+}
+
+/// Extract a Markdown article.
+pub fn extract(source: &SourceFile) -> Document {
+    let src = source.text.as_str();
+    let parser = Parser::new_ext(src, options());
+    let mut link_defs: Vec<(String, Span)> = parser
+        .reference_definitions()
+        .iter()
+        .filter(|(k, _)| parse_number(k.trim()).is_some())
+        .map(|(k, d)| (k.trim().to_string(), Span::new(d.span.start, d.span.end)))
+        .collect();
+    link_defs.sort_by_key(|(_, s)| s.start);
+    let mut w = Walk {
+        src,
+        ..Walk::default()
+    };
+    for (event, range) in parser.into_offset_iter() {
+        w.event(event, Span::new(range.start, range.end), &link_defs);
+    }
+    w.finish(link_defs)
+}
+
+impl<'a> Walk<'a> {
+    fn event(&mut self, event: Event<'_>, span: Span, link_defs: &[(String, Span)]) {
+        match event {
+            Event::Start(tag) => self.start(tag, span, link_defs),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => {
+                if let Some(h) = self.heading.as_mut() {
+                    h.push_str(&t);
+                }
+                self.text(span);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text(span),
+            Event::FootnoteReference(label) => {
+                let label = self
+                    .footnote_label(&label)
+                    .unwrap_or_else(|| label.to_string());
+                self.citations.push(Citation {
+                    span,
+                    text: self.src[span.start..span.end].to_string(),
+                    items: vec![CiteItem::Label(label)],
+                });
+            }
+            Event::InlineHtml(html) if self.code_block == 0 && self.skip == 0 => {
+                if SUP_START.is_match(&html) && html.len() < 200 {
+                    self.sup(span.start);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn footnote_label(&self, label: &str) -> Option<String> {
+        self.footnotes
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(label))
+            .map(|(l, _)| l.clone())
+    }
+
+    fn text(&mut self, span: Span) {
+        if self.code_block == 0 && self.skip == 0 {
+            self.text_ranges.push(span);
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, span: Span, link_defs: &[(String, Span)]) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                if self.refs_section.is_some_and(|l| level <= l) {
+                    self.refs_section = None;
+                }
+                self.heading = Some(String::new());
+            }
+            Tag::CodeBlock(_) => self.code_block += 1,
+            Tag::HtmlBlock => self.html_block(span),
+            Tag::FootnoteDefinition(label) => {
+                self.footnote_depth += 1;
+                self.footnotes.push((label.to_string(), span));
+            }
+            Tag::List(start) => {
+                let entries = self.refs_section.is_some()
+                    && self.lists.is_empty()
+                    && self.footnote_depth == 0;
+                self.lists.push(List {
+                    start,
+                    index: 0,
+                    entries,
+                });
+            }
+            Tag::Item => self.item(span),
+            Tag::Paragraph => {
+                if self.refs_section.is_some() && self.lists.is_empty() && self.footnote_depth == 0
+                {
+                    self.paragraph_entries(span);
+                }
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            } => {
+                let by_reference = matches!(
+                    link_type,
+                    LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+                );
+                let label = id.trim();
+                if by_reference && link_defs.iter().any(|(l, _)| l == label) {
+                    self.citations.push(Citation {
+                        span,
+                        text: self.src[span.start..span.end].to_string(),
+                        items: vec![CiteItem::Label(label.to_string())],
+                    });
+                    self.skip += 1;
+                    self.link_skips.push(true);
+                } else {
+                    let own_target = !dest_url.starts_with('#');
+                    if own_target {
+                        self.skip += 1;
+                    }
+                    self.link_skips.push(own_target);
+                }
+            }
+            Tag::Image { .. } => self.skip += 1,
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(level) => {
+                if let Some(h) = self.heading.take() {
+                    if text::is_heading(&h) {
+                        self.refs_section = Some(level);
+                    }
+                }
+            }
+            TagEnd::CodeBlock => self.code_block = self.code_block.saturating_sub(1),
+            TagEnd::FootnoteDefinition => {
+                self.footnote_depth = self.footnote_depth.saturating_sub(1)
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+            }
+            TagEnd::Link => {
+                if self.link_skips.pop() == Some(true) {
+                    self.skip = self.skip.saturating_sub(1);
+                }
+            }
+            TagEnd::Image => self.skip = self.skip.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// A list item; an entry when its list is the reference list.
+    fn item(&mut self, span: Span) {
+        let depth = self.lists.len();
+        let Some(list) = self.lists.last_mut() else {
+            return;
+        };
+        list.index += 1;
+        if !list.entries || depth != 1 {
+            return;
+        }
+        let slice = &self.src[span.start..span.end];
+        let Some(caps) = ITEM_LABEL.captures(slice) else {
+            return;
+        };
+        let Some(whole) = caps.get(1) else { return };
+        let label = match (list.start, caps.get(2)) {
+            (_, Some(bracketed)) => bracketed.as_str().to_string(),
+            (Some(start), None) => (start + list.index - 1).to_string(),
+            (None, None) => return,
+        };
+        let label_span = Span::new(span.start + whole.start(), span.start + whole.end());
+        let entry = make_entry(
+            self.src,
+            label,
+            label_span,
+            Span::new(label_span.start, span.end),
+            label_span.end,
+        );
+        self.entries.push(entry);
+    }
+
+    /// Lines of a paragraph in the reference section that open with `[n]`.
+    fn paragraph_entries(&mut self, span: Span) {
+        let slice = &self.src[span.start..span.end];
+        let heads: Vec<(usize, usize, String)> = PARA_ENTRY
+            .captures_iter(slice)
+            .filter_map(|c| {
+                let m = c.get(1)?;
+                Some((
+                    span.start + m.start(),
+                    span.start + m.end(),
+                    c.get(2)?.as_str().to_string(),
+                ))
+            })
+            .collect();
+        for (i, (start, end, label)) in heads.iter().enumerate() {
+            let stop = heads
+                .get(i + 1)
+                .map_or(span.end, |h| line_start(self.src, h.0));
+            let entry = make_entry(
+                self.src,
+                label.clone(),
+                Span::new(*start, *end),
+                Span::new(*start, stop),
+                *end,
+            );
+            self.entries.push(entry);
+        }
+    }
+
+    /// An HTML block: `<sup>` markers and note lines in it, comments skipped.
+    fn html_block(&mut self, span: Span) {
+        let block = &self.src[span.start..span.end];
+        let mut from = 0;
+        while let Some(m) = SUP_START.find_at(block, from) {
+            let at = m.start();
+            if let Some(open) = block[..at].rfind("<!--") {
+                if !block[open..at].contains("-->") {
+                    from = block[at..].find("-->").map_or(block.len(), |i| at + i + 3);
+                    continue;
+                }
+            }
+            self.sup(span.start + at);
+            from = m.end();
+        }
+    }
+
+    /// A `<sup>` element starting at byte `start`: a note line's label, a marker, or maths.
+    fn sup(&mut self, start: usize) {
+        let rest = &self.src[start..];
+        let Some(caps) = SUP_ELEMENT.captures(rest) else {
+            return;
+        };
+        let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
+            return;
+        };
+        let inner_text = markup::decode_entities(&markup::strip_tags(inner.as_str()));
+        let body = inner_text
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        let Some(items) = markers::parse_items(body) else {
+            return;
+        };
+        let end = start + whole.end();
+        let line_begin = line_start(self.src, start);
+        let line_stop = self.src[end..]
+            .find('\n')
+            .map_or(self.src.len(), |i| end + i);
+        let after = self.src[end..line_stop].trim();
+        let at_line_start = self.src[line_begin..start]
+            .trim_matches([' ', '\t', '>'])
+            .is_empty();
+        if at_line_start && after.chars().next().is_some_and(char::is_alphanumeric) {
+            if let [CiteItem::Label(label)] = items.as_slice() {
+                let label_span = Span::new(start, end);
+                let entry = make_entry(
+                    self.src,
+                    label.clone(),
+                    label_span,
+                    Span::new(start, line_stop),
+                    end,
+                );
+                self.entries.push(entry);
+            }
+            return;
+        }
+        if !marker_context(&self.src[line_begin..start]) {
+            return;
+        }
+        self.citations.push(Citation {
+            span: Span::new(start, end),
+            text: whole.as_str().to_string(),
+            items,
+        });
+    }
+
+    fn finish(mut self, link_defs: Vec<(String, Span)>) -> Document {
+        let src = self.src;
+        let mut references = std::mem::take(&mut self.entries);
+        let list_spans: Vec<Span> = references.iter().map(|r| r.span).collect();
+        for (label, span) in &self.footnotes {
+            let head_end = src[span.start..span.end]
+                .find("]:")
+                .map_or(span.start, |i| span.start + i + 2);
+            let label_span = Span::new(span.start, head_end);
+            references.push(make_entry(src, label.clone(), label_span, *span, head_end));
+        }
+        for (label, span) in &link_defs {
+            let slice = &src[span.start..span.end];
+            let open = slice.find('[').map_or(span.start, |i| span.start + i);
+            let head_end = slice.find("]:").map_or(span.start, |i| span.start + i + 2);
+            references.push(make_entry(
+                src,
+                label.clone(),
+                Span::new(open, head_end.max(open)),
+                *span,
+                head_end,
+            ));
+        }
+        references.sort_by_key(|r| r.span.start);
+        let max_label = references
+            .iter()
+            .filter_map(Reference::number)
+            .max()
+            .unwrap_or(0);
+
+        let inside_list = |s: Span| {
+            list_spans
+                .iter()
+                .any(|l| s.start >= l.start && s.start < l.end)
+        };
+        let mut found: Vec<Citation> = std::mem::take(&mut self.citations)
+            .into_iter()
+            .filter(|c| !c.text.starts_with('<') || !inside_list(c.span))
+            .collect();
+        let runs = merge_runs(src, &self.text_ranges);
+        let mut brackets = Vec::new();
+        for run in &runs {
+            let slice = &src[run.start..run.end];
+            brackets.extend(markers::find_brackets(slice, run.start, max_label));
+            for caps in UNDEFINED_FOOTNOTE.captures_iter(slice) {
+                let (Some(m), Some(label)) = (caps.get(0), caps.get(1)) else {
+                    continue;
+                };
+                let label = self
+                    .footnote_label(label.as_str())
+                    .unwrap_or_else(|| label.as_str().to_string());
+                found.push(Citation {
+                    span: Span::new(run.start + m.start(), run.start + m.end()),
+                    text: m.as_str().to_string(),
+                    items: vec![CiteItem::Label(label)],
+                });
+            }
+        }
+        found.extend(brackets.into_iter().filter(|c| !inside_list(c.span)));
+        if found.is_empty() {
+            for run in &runs {
+                let slice = &src[run.start..run.end];
+                found.extend(
+                    markers::find_superscripts(slice, run.start, max_label)
+                        .into_iter()
+                        .filter(|c| !inside_list(c.span)),
+                );
+            }
+        }
+        found.sort_by_key(|c| (c.span.start, c.span.end));
+        found.dedup_by_key(|c| c.span);
+        let citations = markup::join_ranges(found, src);
+        let mut doc = Document::new(Format::Markdown);
+        doc.author_year = citations.is_empty() && text::cites_author_year(src);
+        doc.references = references;
+        doc.citations = citations;
+        doc
+    }
+}
+
+/// Is the text before a `<sup>` on its line one a citation follows (a word of three or
+/// more letters, closing punctuation, a space) rather than maths (`n`, `2`, `)`)?
+fn marker_context(before: &str) -> bool {
+    let before = before.trim_end_matches(|c: char| c == '*' || c == '_');
+    let Some(prev) = before.chars().next_back() else {
+        return true;
+    };
+    if prev.is_alphabetic() {
+        return before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .count()
+            >= 3;
+    }
+    prev.is_whitespace() || ".,;:!?\"”’'>".contains(prev)
+}
+
+fn line_start(src: &str, at: usize) -> usize {
+    src[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Join text ranges separated by nothing but white space into runs, so that a marker
+/// split over several text events is seen whole.
+fn merge_runs(src: &str, ranges: &[Span]) -> Vec<Span> {
+    let mut runs: Vec<Span> = Vec::new();
+    for r in ranges {
+        match runs.last_mut() {
+            Some(last) if r.start >= last.end && src[last.end..r.start].trim().is_empty() => {
+                last.end = r.end
+            }
+            _ => runs.push(*r),
+        }
+    }
+    runs
+}
+
+fn make_entry(
+    src: &str,
+    label: String,
+    label_span: Span,
+    span: Span,
+    body_start: usize,
+) -> Reference {
+    let end = span.start.max(
+        span.end - (src[span.start..span.end].len() - src[span.start..span.end].trim_end().len()),
+    );
+    let body_start = body_start.min(end);
+    let body = &src[body_start..end];
+    Reference {
+        label,
+        label_span,
+        span: Span::new(span.start, end),
+        text: markup::collapse(body),
+        identifiers: super::ident::find_identifiers(body, body_start),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        extract(&SourceFile::new("t.md", text))
+    }
+
+    fn labels(d: &Document) -> Vec<&str> {
+        d.references.iter().map(|r| r.label.as_str()).collect()
+    }
+
+    fn cited(d: &Document) -> Vec<String> {
+        d.citations.iter().flat_map(|c| c.labels()).collect()
+    }
+
+    #[test]
+    fn footnotes_defined_undefined_and_twice() {
+        let d =
+            doc("Text[^a] and [^b] and [^gone].\n\n[^a]: First.\n[^b]: Second.\n[^b]: Again.\n");
+        assert_eq!(labels(&d), vec!["a", "b", "b"]);
+        assert_eq!(cited(&d), vec!["a", "b", "gone"]);
+        let gone = &d.citations[2];
+        assert_eq!(&d.citations[2].text, "[^gone]");
+        assert_eq!(gone.span.start, "Text[^a] and [^b] and ".len());
+    }
+
+    #[test]
+    fn code_comments_and_own_target_links_are_not_markers() {
+        let d = doc("Real [1] and `x[2]` and [[3]](https://e.org).\n\n```\ny [4]\n```\n\n<!--\n[^1]: hidden\n-->\n\n## References\n\n1. Smith 2001\n");
+        assert_eq!(cited(&d), vec!["1"]);
+        assert_eq!(labels(&d), vec!["1"]);
+    }
+
+    #[test]
+    fn sup_markers_and_note_lines() {
+        let d = doc("Shown before.<sup>1,2</sup> But n<sup>2</sup> is maths.\n\n<sup>1</sup>example.org/a  \n<sup>2</sup>example.org/b\n");
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(cited(&d), vec!["1", "2"]);
+    }
+
+    #[test]
+    fn collapsed_reference_links() {
+        let d = doc("As shown[1][][2][].\n\n[1]: https://a.example/x\n[2]: https://b.example/y\n[top]: #top\n");
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(cited(&d), vec!["1", "2"]);
+    }
+
+    #[test]
+    fn bracketed_paragraph_entries_under_a_heading() {
+        let d = doc(
+            "Uses [1] and [2].\n\n## References\n\n[1] A: [T](https://a.example)\n\n[2] B 2001\n",
+        );
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(cited(&d), vec!["1", "2"]);
+        assert_eq!(d.references[1].text, "B 2001");
+    }
+}
