@@ -1,8 +1,578 @@
-//! placeholder
-use crate::model::{Document, Format};
-use crate::source::SourceFile;
+//! HTML articles, read with a real HTML tokenizer (html5gum, with byte spans) so that
+//! scripts, styles, comments and entities are handled as a browser would.
+//!
+//! The rules:
+//! * Entries: `<li>` of a list under a heading such as "References" or "Notes", or
+//!   inside a container whose class, id or role names references or notes
+//!   (`references`, `reflist`, `footnotes`, `doc-endnotes`, …), or whose own id is a
+//!   note anchor (`cite_note-4`, `fn3`, `ref7`); elements marked as a footnote
+//!   (`data-type="footnote"`, `epub:type="footnote"`, `role="doc-endnote"`); and, in
+//!   such a section, paragraphs that open with `[n]` or `n.`. An `<ol>` entry's label
+//!   is its rendered number (`start`, `value`), so a chapter whose notes run 22–25 has
+//!   no gap; other entries take the number they open with.
+//! * Markers: `<sup>` holding numbers (`[4]`, `2,3`) that links into the page or
+//!   follows a word or punctuation (`n<sup>2</sup>` is maths); in-page links to notes
+//!   (`#cite_note-4`, `#ref4`, `data-type="noteref"`) showing numbers; bracketed
+//!   numbers in the text. Markers inside entries are back-links, not citations, so an
+//!   entry cited twice with `^ a b` back-links is simply cited.
+//! * `[citation needed]` and other non-numeric superscripts are not markers; `script`,
+//!   `style`, `template`, `code` and `pre` never hold markers.
+
+use super::markup::{self, MappedText};
+use super::{ident, markers, text};
+use crate::model::{Citation, Document, Format, Identifier, Reference};
+use crate::source::{SourceFile, Span};
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static NOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:cite[_-]?note|fn|footnote|endnote|note|ref|bib|reference|en)[-_:.]?[\w.:-]*?\d+$",
+    )
+    .expect("valid regex")
+});
+
+static CONTAINER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:references|reflist|refbegin|footnotes|endnotes|notes|bibliography|citations|doc-endnotes|doc-bibliography)\b")
+        .expect("valid regex")
+});
+
+static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:footnote|endnote|rearnote|doc-endnote|doc-footnote|doc-biblioentry)$")
+        .expect("valid regex")
+});
+
+static NOTEREF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:noteref|doc-noteref|footnote-ref)$").expect("valid regex")
+});
+
+static LEADING_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\^\s*)?(\[(\d{1,5})\]|(\d{1,5})[.):]?)(?:\s|$)").expect("valid regex")
+});
+
+static BACKLINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\^\s*(?:a(?:\s+[b-z]){1,25}\s+)?").expect("valid regex"));
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+const SKIP: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "ol",
+    "ul",
+    "li",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "aside",
+    "blockquote",
+    "pre",
+    "dl",
+    "header",
+    "footer",
+    "article",
+    "figure",
+    "hr",
+];
+
+/// Does a tag separate words (a block, a line break, a superscript label)?
+fn separates(name: &str) -> bool {
+    BLOCK.contains(&name) || matches!(name, "br" | "sup" | "td" | "th" | "tr" | "dt" | "dd")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Plain,
+    Skip,
+    Code,
+    Sup,
+    Link,
+    Entry,
+    List,
+    Heading(u8),
+    Container,
+}
+
+struct El {
+    name: String,
+    role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    /// A list item: labelled by its rendered number, if it has one.
+    Item(Option<u64>),
+    /// A note element: labelled by the number it opens with.
+    Note,
+    /// A paragraph in a reference section: an entry only if it opens with a number.
+    Para,
+}
+
+struct EntryBuild {
+    kind: EntryKind,
+    start: usize,
+    tag_end: usize,
+    text: MappedText,
+    links: Vec<Identifier>,
+}
+
+struct Inline {
+    start: usize,
+    text: String,
+    in_page: bool,
+    noteref: bool,
+    before: String,
+}
+
+struct ListState {
+    start: u64,
+    index: u64,
+    ordered: bool,
+    entries: bool,
+}
+
+#[derive(Default)]
+struct Walk {
+    stack: Vec<El>,
+    skip: usize,
+    code: usize,
+    containers: usize,
+    refs_section: Option<u8>,
+    heading: Option<String>,
+    lists: Vec<ListState>,
+    entry: Option<EntryBuild>,
+    sup: Option<Inline>,
+    link: Option<Inline>,
+    flow: MappedText,
+    tail: String,
+    references: Vec<Reference>,
+    citations: Vec<Citation>,
+}
+
+fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
+    tag.attributes
+        .get(name.as_bytes())
+        .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+}
+
+/// Extract an HTML article.
 pub fn extract(source: &SourceFile) -> Document {
-    let mut d = super::text::extract(source);
-    d.format = Format::Html;
-    d
+    let src = source.text.as_str();
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    emitter.naively_switch_states(true);
+    let mut w = Walk::default();
+    for token in Tokenizer::new_with_emitter(src, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => w.start_tag(&tag, src),
+            Token::EndTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                w.end_tag(&name, Span::new(tag.span.start, tag.span.end), src);
+            }
+            Token::String(s) => {
+                let text = String::from_utf8_lossy(&s.value);
+                w.text(
+                    &text,
+                    Span::new(s.span.start, s.span.end.min(src.len())),
+                    src,
+                );
+            }
+            _ => {}
+        }
+    }
+    while let Some(el) = w.stack.pop() {
+        w.close(el, Span::new(src.len(), src.len()), src);
+    }
+    w.finish(src)
+}
+
+impl Walk {
+    fn start_tag(&mut self, tag: &html5gum::StartTag<usize>, src: &str) {
+        let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        let span = Span::new(tag.span.start, tag.span.end.min(src.len()));
+        self.implicit_close(&name, span, src);
+        if let Some(e) = self.entry.as_mut().filter(|_| separates(&name)) {
+            e.text.push_space(span.start);
+        }
+        if BLOCK.contains(&name.as_str()) {
+            self.flow.push_space(span.start);
+            self.tail.clear();
+        }
+        if VOID.contains(&name.as_str()) || tag.self_closing {
+            return;
+        }
+        let role = self.role_for(&name, tag, span);
+        self.stack.push(El { name, role });
+    }
+
+    /// `<li>` closes an open `<li>`, a block closes an open `<p>`.
+    fn implicit_close(&mut self, name: &str, span: Span, src: &str) {
+        let closes: &[&str] = match name {
+            "li" => &["li", "p"],
+            "dt" | "dd" => &["dt", "dd", "p"],
+            _ if BLOCK.contains(&name) => &["p"],
+            _ => return,
+        };
+        let stop: &[&str] = &["ol", "ul", "dl", "table", "div", "section", "body"];
+        let Some(pos) = self
+            .stack
+            .iter()
+            .rposition(|e| closes.contains(&e.name.as_str()) || stop.contains(&e.name.as_str()))
+        else {
+            return;
+        };
+        if !closes.contains(&self.stack[pos].name.as_str()) {
+            return;
+        }
+        while self.stack.len() > pos {
+            if let Some(el) = self.stack.pop() {
+                self.close(el, Span::new(span.start, span.start), src);
+            }
+        }
+    }
+
+    fn role_for(&mut self, name: &str, tag: &html5gum::StartTag<usize>, span: Span) -> Role {
+        if SKIP.contains(&name) {
+            self.skip += 1;
+            return Role::Skip;
+        }
+        let class = attr(tag, "class").unwrap_or_default();
+        let id = attr(tag, "id").unwrap_or_default();
+        let role_attr = attr(tag, "role").unwrap_or_default();
+        let data_type = attr(tag, "data-type").unwrap_or_default();
+        let epub = attr(tag, "epub:type").unwrap_or_default();
+        let is_note = [&data_type, &epub, &role_attr]
+            .iter()
+            .any(|v| v.split_whitespace().any(|t| FOOTNOTE.is_match(t)));
+        match name {
+            "code" | "pre" | "kbd" | "samp" => {
+                self.code += 1;
+                Role::Code
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = name.as_bytes()[1] - b'0';
+                if self.refs_section.is_some_and(|l| level <= l) {
+                    self.refs_section = None;
+                }
+                self.heading = Some(String::new());
+                Role::Heading(level)
+            }
+            "sup" if self.sup.is_none() => {
+                self.sup = Some(self.inline(span.start, false, false));
+                Role::Sup
+            }
+            "a" if self.link.is_none() => {
+                let href = attr(tag, "href").unwrap_or_default();
+                let noteref = [&data_type, &epub, &role_attr]
+                    .iter()
+                    .any(|v| v.split_whitespace().any(|t| NOTEREF.is_match(t)));
+                let in_page = href.starts_with('#');
+                if let (Some(e), false) = (self.entry.as_mut(), in_page) {
+                    if attr(tag, "title").is_none()
+                        && (href.starts_with("http://") || href.starts_with("https://"))
+                    {
+                        let tag_src_at = span.start + 1;
+                        e.links.extend(ident::find_identifiers(&href, tag_src_at));
+                    }
+                }
+                if let Some(s) = self.sup.as_mut() {
+                    s.in_page |= in_page;
+                    s.noteref |= noteref;
+                }
+                self.link = Some(self.inline(
+                    span.start,
+                    in_page,
+                    noteref || NOTE_ID.is_match(href.trim_start_matches('#')),
+                ));
+                Role::Link
+            }
+            "ol" | "ul" => {
+                let entries = self.entry.is_none()
+                    && (self.lists.is_empty()
+                        && (self.refs_section.is_some() || self.containers > 0)
+                        || CONTAINER.is_match(&class));
+                let start = attr(tag, "start")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(1);
+                self.lists.push(ListState {
+                    start,
+                    index: 0,
+                    ordered: name == "ol",
+                    entries,
+                });
+                Role::List
+            }
+            "li" => {
+                let Some(list) = self.lists.last_mut() else {
+                    return self.maybe_note(
+                        is_note || NOTE_ID.is_match(&id),
+                        EntryKind::Note,
+                        span,
+                    );
+                };
+                list.index += 1;
+                if let Some(v) = attr(tag, "value").and_then(|v| v.trim().parse::<u64>().ok()) {
+                    list.index = v.saturating_sub(list.start) + 1;
+                }
+                let number = list.ordered.then(|| list.start + list.index - 1);
+                let wanted = list.entries || is_note || NOTE_ID.is_match(&id);
+                self.maybe_note(wanted, EntryKind::Item(number), span)
+            }
+            _ if is_note => self.maybe_note(true, EntryKind::Note, span),
+            "p" if self.refs_section.is_some() || self.containers > 0 => {
+                self.maybe_note(true, EntryKind::Para, span)
+            }
+            "div" | "section" | "aside" | "nav" => {
+                if [&class, &id, &role_attr]
+                    .iter()
+                    .any(|v| CONTAINER.is_match(v))
+                {
+                    self.containers += 1;
+                    Role::Container
+                } else {
+                    Role::Plain
+                }
+            }
+            _ => Role::Plain,
+        }
+    }
+
+    fn inline(&self, start: usize, in_page: bool, noteref: bool) -> Inline {
+        Inline {
+            start,
+            text: String::new(),
+            in_page,
+            noteref,
+            before: self.tail.clone(),
+        }
+    }
+
+    fn maybe_note(&mut self, wanted: bool, kind: EntryKind, span: Span) -> Role {
+        if !wanted || self.entry.is_some() || self.skip > 0 {
+            return Role::Plain;
+        }
+        self.entry = Some(EntryBuild {
+            kind,
+            start: span.start,
+            tag_end: span.end,
+            text: MappedText::default(),
+            links: Vec::new(),
+        });
+        Role::Entry
+    }
+
+    fn end_tag(&mut self, name: &str, span: Span, src: &str) {
+        if let Some(e) = self.entry.as_mut().filter(|_| separates(name)) {
+            e.text.push_space(span.start);
+        }
+        if BLOCK.contains(&name) {
+            self.flow.push_space(span.start);
+            self.tail.clear();
+        }
+        let Some(pos) = self.stack.iter().rposition(|e| e.name == name) else {
+            return;
+        };
+        while self.stack.len() > pos {
+            if let Some(el) = self.stack.pop() {
+                self.close(el, span, src);
+            }
+        }
+    }
+
+    fn close(&mut self, el: El, span: Span, src: &str) {
+        match el.role {
+            Role::Skip => self.skip = self.skip.saturating_sub(1),
+            Role::Code => self.code = self.code.saturating_sub(1),
+            Role::Container => self.containers = self.containers.saturating_sub(1),
+            Role::List => {
+                self.lists.pop();
+            }
+            Role::Heading(level) => {
+                if let Some(h) = self.heading.take() {
+                    if text::is_heading(&h) {
+                        self.refs_section = Some(level);
+                    }
+                }
+            }
+            Role::Sup => {
+                if let Some(s) = self.sup.take() {
+                    let linked = s.in_page || s.noteref;
+                    self.marker(s, span.end, linked, true);
+                }
+            }
+            Role::Link => {
+                if let Some(l) = self.link.take() {
+                    if self.sup.is_none() {
+                        let wanted =
+                            l.in_page && (l.noteref || l.text.trim_start().starts_with('['));
+                        self.marker(l, span.end, wanted, false);
+                    }
+                }
+            }
+            Role::Entry => {
+                if let Some(e) = self.entry.take() {
+                    self.finish_entry(e, span.end, src);
+                }
+            }
+            Role::Plain => {}
+        }
+    }
+
+    /// A `<sup>` or link that closed: a citation if it shows numbers and is linked or,
+    /// for a superscript, stands where a citation can.
+    fn marker(&mut self, m: Inline, end: usize, linked: bool, superscript: bool) {
+        if self.entry.is_some() || self.code > 0 {
+            return;
+        }
+        let shown = markup::collapse(&m.text);
+        let body = shown.trim_start_matches('[').trim_end_matches(']');
+        let Some(items) = markers::parse_items(body) else {
+            return;
+        };
+        if !(linked || superscript && markup::marker_context(&m.before)) {
+            return;
+        }
+        self.citations.push(Citation {
+            span: Span::new(m.start, end),
+            text: shown,
+            items,
+        });
+    }
+
+    fn text(&mut self, text: &str, span: Span, src: &str) {
+        if self.skip > 0 {
+            return;
+        }
+        if let Some(h) = self.heading.as_mut() {
+            h.push_str(text);
+        }
+        if let Some(s) = self.sup.as_mut() {
+            s.text.push_str(text);
+        }
+        if let Some(l) = self.link.as_mut() {
+            l.text.push_str(text);
+        }
+        if let Some(e) = self.entry.as_mut() {
+            e.text.push_decoded(text, span, src);
+        } else if self.sup.is_none() && self.link.is_none() && self.code == 0 {
+            self.flow.push_decoded(text, span, src);
+        }
+        self.tail.push_str(text);
+        if self.tail.len() > 64 {
+            let cut = self.tail.len() - 32;
+            let cut = (cut..self.tail.len())
+                .find(|&i| self.tail.is_char_boundary(i))
+                .unwrap_or(0);
+            self.tail.drain(..cut);
+        }
+    }
+
+    fn finish_entry(&mut self, e: EntryBuild, end: usize, src: &str) {
+        let decoded = &e.text.text;
+        let lead = LEADING_LABEL.captures(decoded);
+        let written = lead.as_ref().and_then(|c| {
+            let m = c.get(1)?;
+            let n = c.get(2).or(c.get(3))?;
+            Some((n.as_str().to_string(), m.start(), m.end()))
+        });
+        let (label, label_span, body_from) = match (e.kind, &written) {
+            (EntryKind::Item(Some(n)), _) => (n.to_string(), Span::new(e.start, e.tag_end), 0),
+            (_, Some((n, a, b))) => (n.clone(), e.text.source_span(*a, *b, src), *b),
+            (EntryKind::Item(None) | EntryKind::Note, None) => (
+                (self.references.len() + 1).to_string(),
+                Span::new(e.start, e.tag_end),
+                0,
+            ),
+            (EntryKind::Para, None) => return,
+        };
+        let body = markup::collapse(&decoded[body_from..]);
+        let body = BACKLINK.replace(&body, "").into_owned();
+        let mut identifiers = e.text.identifiers(src);
+        for id in e.links {
+            if !identifiers
+                .iter()
+                .any(|i| i.kind == id.kind && i.value == id.value)
+            {
+                identifiers.push(id);
+            }
+        }
+        self.references.push(Reference {
+            label,
+            label_span,
+            span: Span::new(e.start, end),
+            text: body,
+            identifiers,
+        });
+    }
+
+    fn finish(mut self, src: &str) -> Document {
+        let max_label = self
+            .references
+            .iter()
+            .filter_map(Reference::number)
+            .max()
+            .unwrap_or(0);
+        for c in markers::find_brackets(&self.flow.text, 0, max_label) {
+            let span = self.flow.source_span(c.span.start, c.span.end, src);
+            self.citations.push(Citation { span, ..c });
+        }
+        self.citations.sort_by_key(|c| (c.span.start, c.span.end));
+        self.citations.dedup_by_key(|c| c.span);
+        let mut doc = Document::new(Format::Html);
+        doc.citations = markup::join_ranges(self.citations, src);
+        doc.author_year = doc.citations.is_empty() && text::cites_author_year(&self.flow.text);
+        doc.references = self.references;
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        extract(&SourceFile::new("t.html", text))
+    }
+
+    fn labels(d: &Document) -> Vec<&str> {
+        d.references.iter().map(|r| r.label.as_str()).collect()
+    }
+
+    fn cited(d: &Document) -> Vec<String> {
+        d.citations.iter().flat_map(|c| c.labels()).collect()
+    }
+
+    #[test]
+    fn wikipedia_markup() {
+        let d = doc("<p>A<sup><a href=\"#cite_note-1\">[1]</a></sup> n<sup>2</sup> B<sup><a href=\"#cite_note-1\">[1]</a></sup><sup>[<a href=\"/wiki/CN\">citation needed</a>]</sup></p>\
+            <h2>References<span>[edit]</span></h2><ol><li id=\"cite_note-1\"><span>^ <a href=\"#r-a\"><sup>a</sup></a> <a href=\"#r-b\"><sup>b</sup></a></span> Smith (2001) doi:10.1000/xyz</li></ol>");
+        assert_eq!(labels(&d), vec!["1"]);
+        assert_eq!(cited(&d), vec!["1", "1"]);
+        assert_eq!(d.references[0].text, "Smith (2001) doi:10.1000/xyz");
+    }
+
+    #[test]
+    fn chapter_notes_starting_at_22() {
+        let d = doc("<p>Text<sup><a data-type=\"noteref\" href=\"#n22\">22</a></sup> and more.</p>\
+            <p data-type=\"footnote\" id=\"n22\"><sup><a href=\"#n22-marker\">22</a></sup>A note &amp; more.</p>");
+        assert_eq!(labels(&d), vec!["22"]);
+        assert_eq!(cited(&d), vec!["22"]);
+        assert_eq!(d.references[0].text, "A note & more.");
+    }
+
+    #[test]
+    fn scripts_comments_and_brackets_in_text() {
+        let d = doc("<script>var a = \"[9]\";</script><!-- [8] --><p>See [1]&ndash;[2] and <code>x[3]</code>.</p>\
+            <div class=\"references\"><ol><li>One 2001</li><li>Two 2002</li></ol></div>");
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(cited(&d), vec!["1", "2"]);
+    }
 }

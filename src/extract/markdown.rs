@@ -343,7 +343,7 @@ impl<'a> Walk<'a> {
             }
             return;
         }
-        if !marker_context(&self.src[line_begin..start]) {
+        if !markup::marker_context(&self.src[line_begin..start]) {
             return;
         }
         self.citations.push(Citation {
@@ -431,24 +431,6 @@ impl<'a> Walk<'a> {
         doc.citations = citations;
         doc
     }
-}
-
-/// Is the text before a `<sup>` on its line one a citation follows (a word of three or
-/// more letters, closing punctuation, a space) rather than maths (`n`, `2`, `)`)?
-fn marker_context(before: &str) -> bool {
-    let before = before.trim_end_matches(|c: char| c == '*' || c == '_');
-    let Some(prev) = before.chars().next_back() else {
-        return true;
-    };
-    if prev.is_alphabetic() {
-        return before
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphabetic())
-            .count()
-            >= 3;
-    }
-    prev.is_whitespace() || ".,;:!?\"”’'>".contains(prev)
 }
 
 fn line_start(src: &str, at: usize) -> usize {

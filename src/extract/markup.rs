@@ -274,6 +274,24 @@ pub fn clean_label(label: &str) -> String {
     t.to_string()
 }
 
+/// Is the text before a `<sup>` on its line one a citation follows (a word of three or
+/// more letters, closing punctuation, a space) rather than maths (`n`, `2`, `)`)?
+pub fn marker_context(before: &str) -> bool {
+    let before = before.trim_end_matches(|c: char| c == '*' || c == '_');
+    let Some(prev) = before.chars().next_back() else {
+        return true;
+    };
+    if prev.is_alphabetic() {
+        return before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .count()
+            >= 3;
+    }
+    prev.is_whitespace() || ".,;:!?\"”’'>".contains(prev)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
