@@ -133,10 +133,12 @@ impl Walk {
             "label" if self.current.as_ref().is_some_and(|r| r.label.is_none()) && !empty => {
                 self.in_label = Some((span.start, String::new()));
             }
-            "pub-id" if self.current.is_some() && !empty => {
-                if attr(tag, "pub-id-type").is_some_and(|t| t.eq_ignore_ascii_case("doi")) {
-                    self.in_doi = Some(MappedText::default());
-                }
+            "pub-id"
+                if self.current.is_some()
+                    && !empty
+                    && attr(tag, "pub-id-type").is_some_and(|t| t.eq_ignore_ascii_case("doi")) =>
+            {
+                self.in_doi = Some(MappedText::default());
             }
             "ext-link" | "uri" | "self-uri" => {
                 if let (Some(r), Some(href)) = (self.current.as_mut(), attr(tag, "xlink:href")) {

@@ -115,10 +115,13 @@ impl<'a> Walk<'a> {
                     items: vec![CiteItem::Label(label)],
                 });
             }
-            Event::InlineHtml(html) if self.code_block == 0 && self.skip == 0 => {
-                if SUP_START.is_match(&html) && html.len() < 200 {
-                    self.sup(span.start);
-                }
+            Event::InlineHtml(html)
+                if self.code_block == 0
+                    && self.skip == 0
+                    && html.len() < 200
+                    && SUP_START.is_match(&html) =>
+            {
+                self.sup(span.start);
             }
             _ => {}
         }
@@ -162,11 +165,12 @@ impl<'a> Walk<'a> {
                 });
             }
             Tag::Item => self.item(span),
-            Tag::Paragraph => {
-                if self.refs_section.is_some() && self.lists.is_empty() && self.footnote_depth == 0
-                {
-                    self.paragraph_entries(span);
-                }
+            Tag::Paragraph
+                if self.refs_section.is_some()
+                    && self.lists.is_empty()
+                    && self.footnote_depth == 0 =>
+            {
+                self.paragraph_entries(span);
             }
             Tag::Link {
                 link_type,
@@ -217,9 +221,8 @@ impl<'a> Walk<'a> {
                 self.lists.pop();
             }
             TagEnd::Link => {
-                if self.link_skips.pop() == Some(true) {
-                    self.skip = self.skip.saturating_sub(1);
-                }
+                let skipped = self.link_skips.pop() == Some(true);
+                self.skip = self.skip.saturating_sub(usize::from(skipped));
             }
             TagEnd::Image => self.skip = self.skip.saturating_sub(1),
             _ => {}

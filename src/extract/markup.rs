@@ -277,7 +277,7 @@ pub fn clean_label(label: &str) -> String {
 /// Is the text before a `<sup>` on its line one a citation follows (a word of three or
 /// more letters, closing punctuation, a space) rather than maths (`n`, `2`, `)`)?
 pub fn marker_context(before: &str) -> bool {
-    let before = before.trim_end_matches(|c: char| c == '*' || c == '_');
+    let before = before.trim_end_matches(['*', '_']);
     let Some(prev) = before.chars().next_back() else {
         return true;
     };
