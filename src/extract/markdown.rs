@@ -364,7 +364,7 @@ impl<'a> Walk<'a> {
             let head_end = src[span.start..span.end]
                 .find("]:")
                 .map_or(span.start, |i| span.start + i + 2);
-            let label_span = Span::new(span.start, head_end);
+            let label_span = Span::new(span.start, head_end.saturating_sub(1).max(span.start));
             references.push(make_entry(src, label.clone(), label_span, *span, head_end));
         }
         for (label, span) in &link_defs {
@@ -374,7 +374,7 @@ impl<'a> Walk<'a> {
             references.push(make_entry(
                 src,
                 label.clone(),
-                Span::new(open, head_end.max(open)),
+                Span::new(open, head_end.saturating_sub(1).max(open)),
                 *span,
                 head_end,
             ));
