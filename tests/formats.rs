@@ -328,7 +328,15 @@ fn a_directory_of_mixed_formats_is_one_report() {
 /// The human report, without the notes about missing identifiers (they belong to the
 /// identifier extractor, which has its own tests).
 fn human(path: &str) -> String {
-    run(&["--offline", "--color", "never", "--no-progress", "--allow", "missing-identifier", path])
+    run(&[
+        "--offline",
+        "--color",
+        "never",
+        "--no-progress",
+        "--allow",
+        "missing-identifier",
+        path,
+    ])
 }
 
 #[test]

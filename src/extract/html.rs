@@ -54,6 +54,9 @@ static LEADING_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static BACKLINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\^\s*(?:a(?:\s+[b-z]){1,25}\s+)?").expect("valid regex"));
 
+/// How deep the element stack may grow with elements that play no role.
+const MAX_DEPTH: usize = 256;
+
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
@@ -210,7 +213,11 @@ impl Walk {
             return;
         }
         let role = self.role_for(&name, tag, span);
-        self.stack.push(El { name, role });
+        // Unclosed inline elements in broken markup must not make every later tag
+        // search a deep stack: past this depth plain elements are not tracked.
+        if role != Role::Plain || self.stack.len() < MAX_DEPTH {
+            self.stack.push(El { name, role });
+        }
     }
 
     /// `<li>` closes an open `<li>`, a block closes an open `<p>`.

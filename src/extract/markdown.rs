@@ -20,6 +20,7 @@ use crate::model::{parse_number, Citation, CiteItem, Document, Format, Reference
 use crate::source::{SourceFile, Span};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 static SUP_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -65,6 +66,8 @@ struct Walk<'a> {
     text_ranges: Vec<Span>,
     citations: Vec<Citation>,
     footnotes: Vec<(String, Span)>,
+    /// Footnote labels by their case-folded form (GFM matches labels without case).
+    footnote_names: HashMap<String, String>,
     footnote_depth: usize,
     entries: Vec<Reference>,
     refs_section: Option<HeadingLevel>,
@@ -83,18 +86,19 @@ pub fn extract(source: &SourceFile) -> Document {
         .map(|(k, d)| (k.trim().to_string(), Span::new(d.span.start, d.span.end)))
         .collect();
     link_defs.sort_by_key(|(_, s)| s.start);
+    let labels: HashSet<String> = link_defs.iter().map(|(l, _)| l.clone()).collect();
     let mut w = Walk {
         src,
         ..Walk::default()
     };
     for (event, range) in parser.into_offset_iter() {
-        w.event(event, Span::new(range.start, range.end), &link_defs);
+        w.event(event, Span::new(range.start, range.end), &labels);
     }
     w.finish(link_defs)
 }
 
 impl<'a> Walk<'a> {
-    fn event(&mut self, event: Event<'_>, span: Span, link_defs: &[(String, Span)]) {
+    fn event(&mut self, event: Event<'_>, span: Span, link_defs: &HashSet<String>) {
         match event {
             Event::Start(tag) => self.start(tag, span, link_defs),
             Event::End(tag) => self.end(tag),
@@ -128,10 +132,7 @@ impl<'a> Walk<'a> {
     }
 
     fn footnote_label(&self, label: &str) -> Option<String> {
-        self.footnotes
-            .iter()
-            .find(|(l, _)| l.eq_ignore_ascii_case(label))
-            .map(|(l, _)| l.clone())
+        self.footnote_names.get(&label.to_lowercase()).cloned()
     }
 
     fn text(&mut self, span: Span) {
@@ -140,7 +141,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, span: Span, link_defs: &[(String, Span)]) {
+    fn start(&mut self, tag: Tag<'_>, span: Span, link_defs: &HashSet<String>) {
         match tag {
             Tag::Heading { level, .. } => {
                 if self.refs_section.is_some_and(|l| level <= l) {
@@ -152,6 +153,9 @@ impl<'a> Walk<'a> {
             Tag::HtmlBlock => self.html_block(span),
             Tag::FootnoteDefinition(label) => {
                 self.footnote_depth += 1;
+                self.footnote_names
+                    .entry(label.to_lowercase())
+                    .or_insert_with(|| label.to_string());
                 self.footnotes.push((label.to_string(), span));
             }
             Tag::List(start) => {
@@ -183,7 +187,7 @@ impl<'a> Walk<'a> {
                     LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
                 );
                 let label = id.trim();
-                if by_reference && link_defs.iter().any(|(l, _)| l == label) {
+                if by_reference && link_defs.contains(label) {
                     self.citations.push(Citation {
                         span,
                         text: self.src[span.start..span.end].to_string(),
@@ -359,6 +363,7 @@ impl<'a> Walk<'a> {
     fn finish(mut self, link_defs: Vec<(String, Span)>) -> Document {
         let src = self.src;
         let mut references = std::mem::take(&mut self.entries);
+        references.sort_by_key(|r| r.span.start);
         let list_spans: Vec<Span> = references.iter().map(|r| r.span).collect();
         for (label, span) in &self.footnotes {
             let head_end = src[span.start..span.end]
@@ -386,11 +391,25 @@ impl<'a> Walk<'a> {
             .max()
             .unwrap_or(0);
 
+        // Entries are in document order and do not overlap: a binary search finds the
+        // one a marker could fall in.
         let inside_list = |s: Span| {
-            list_spans
-                .iter()
-                .any(|l| s.start >= l.start && s.start < l.end)
+            let i = list_spans.partition_point(|l| l.start <= s.start);
+            i > 0 && s.start < list_spans[i - 1].end
         };
+        for c in self
+            .citations
+            .iter_mut()
+            .filter(|c| c.text.starts_with("[^"))
+        {
+            for item in &mut c.items {
+                if let CiteItem::Label(l) = item {
+                    if let Some(def) = self.footnote_names.get(&l.to_lowercase()) {
+                        l.clone_from(def);
+                    }
+                }
+            }
+        }
         let mut found: Vec<Citation> = std::mem::take(&mut self.citations)
             .into_iter()
             .filter(|c| !c.text.starts_with('<') || !inside_list(c.span))
