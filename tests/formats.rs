@@ -9,13 +9,18 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn run(args: &[&str]) -> String {
+    run_allowing(args, &[0, 1])
+}
+
+/// Run the binary; its exit status must be one of `codes`.
+fn run_allowing(args: &[&str], codes: &[i32]) -> String {
     let out = Command::cargo_bin("refcheck")
         .expect("binary builds")
         .args(args)
         .output()
         .expect("refcheck runs");
     assert!(
-        matches!(out.status.code(), Some(0 | 1)),
+        out.status.code().is_some_and(|c| codes.contains(&c)),
         "exit status {:?}: {}",
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
@@ -327,6 +332,31 @@ fn a_directory_of_mixed_formats_is_one_report() {
 
 /// The human report, without the notes about missing identifiers (they belong to the
 /// identifier extractor, which has its own tests).
+#[test]
+fn a_file_that_fails_to_parse_is_reported_and_the_rest_continue() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::copy(
+        "tests/fixtures/rst/footnotes.rst",
+        dir.path().join("good.rst"),
+    )
+    .expect("copy");
+    std::fs::write(
+        dir.path().join("broken.xml"),
+        "<?xml version=\"1.0\"?>\n<article><p a=\"open>\n",
+    )
+    .expect("write");
+    let path = dir.path().to_string_lossy().to_string();
+    let out = run_allowing(
+        &["--offline", "--format", "json", "--no-progress", &path],
+        &[2],
+    );
+    let r: Value = serde_json::from_str(&out).expect("a JSON report");
+    assert_eq!(r["files"].as_array().map(Vec::len), Some(1));
+    assert_eq!(r["files"][0]["format"], "rst");
+    let message = r["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("malformed XML at line 2"), "{message}");
+}
+
 fn human(path: &str) -> String {
     run(&[
         "--offline",

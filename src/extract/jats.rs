@@ -79,7 +79,7 @@ pub fn extract(source: &SourceFile) -> Result<Document, ExtractError> {
                 let at = usize::try_from(reader.error_position()).unwrap_or(0);
                 let (line, col) = source.line_col(at);
                 return Err(ExtractError(format!(
-                    "malformed XML at line {line}, column {col}: {e}"
+                    "malformed XML at line {line}, column {col}: {e}; fix the markup, or read the file as plain text with --input-format text"
                 )));
             }
         };
@@ -142,7 +142,7 @@ impl Walk {
             }
             "ext-link" | "uri" | "self-uri" => {
                 if let (Some(r), Some(href)) = (self.current.as_mut(), attr(tag, "xlink:href")) {
-                    let tag_src = &src[span.start..span.end];
+                    let tag_src = src.get(span.start..span.end).unwrap_or("");
                     let at = tag_src
                         .find(href.as_str())
                         .map_or(span.start, |i| span.start + i);
@@ -294,7 +294,7 @@ impl Walk {
             citations.push(Citation {
                 span: Span::new(x.start, *end),
                 text: if shown.is_empty() {
-                    src[x.start..*end].to_string()
+                    src.get(x.start..*end).unwrap_or("").to_string()
                 } else {
                     shown
                 },
