@@ -26,15 +26,8 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static NOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:cite[_-]?note|fn|footnote|endnote|note|ref|bib|reference|en)[-_:.]?[\w.:-]*?\d+$",
-    )
-    .expect("valid regex")
-});
-
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:references|reflist|refbegin|footnotes|endnotes|notes|bibliography|citations|doc-endnotes|doc-bibliography)\b")
+    Regex::new(r"(?i)(?:^|[\s_-])(?:references|reflist|refbegin|footnotes|endnotes|notes|bibliography|biblist|citations|doc-endnotes|doc-bibliography|csl-bib-body)(?:$|[\s_-])")
         .expect("valid regex")
 });
 
@@ -134,6 +127,8 @@ struct Inline {
     in_page: bool,
     noteref: bool,
     before: String,
+    /// A superscript inside this link already made the citation.
+    consumed: bool,
 }
 
 struct ListState {
@@ -273,7 +268,12 @@ impl Walk {
                 Role::Heading(level)
             }
             "sup" if self.sup.is_none() => {
-                self.sup = Some(self.inline(span.start, false, false));
+                // `<a href="#fn1"><sup>1</sup></a>`: the superscript is the link's marker.
+                let (in_page, noteref) = self
+                    .link
+                    .as_ref()
+                    .map_or((false, false), |l| (l.in_page, l.noteref));
+                self.sup = Some(self.inline(span.start, in_page, noteref));
                 Role::Sup
             }
             "a" if self.link.is_none() => {
@@ -297,7 +297,7 @@ impl Walk {
                 self.link = Some(self.inline(
                     span.start,
                     in_page,
-                    noteref || NOTE_ID.is_match(href.trim_start_matches('#')),
+                    noteref || markup::NOTE_ID.is_match(href.trim_start_matches('#')),
                 ));
                 Role::Link
             }
@@ -320,7 +320,7 @@ impl Walk {
             "li" => {
                 let Some(list) = self.lists.last_mut() else {
                     return self.maybe_note(
-                        is_note || NOTE_ID.is_match(&id),
+                        is_note || markup::NOTE_ID.is_match(&id),
                         EntryKind::Note,
                         span,
                     );
@@ -330,10 +330,13 @@ impl Walk {
                     list.index = v.saturating_sub(list.start) + 1;
                 }
                 let number = list.ordered.then(|| list.start + list.index - 1);
-                let wanted = list.entries || is_note || NOTE_ID.is_match(&id);
+                let wanted = list.entries || is_note || markup::NOTE_ID.is_match(&id);
                 self.maybe_note(wanted, EntryKind::Item(number), span)
             }
             _ if is_note => self.maybe_note(true, EntryKind::Note, span),
+            "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
+                self.maybe_note(true, EntryKind::Para, span)
+            }
             "p" if self.refs_section.is_some() || self.containers > 0 => {
                 self.maybe_note(true, EntryKind::Para, span)
             }
@@ -359,6 +362,7 @@ impl Walk {
             in_page,
             noteref,
             before: self.tail.clone(),
+            consumed: false,
         }
     }
 
@@ -412,12 +416,16 @@ impl Walk {
             Role::Sup => {
                 if let Some(s) = self.sup.take() {
                     let linked = s.in_page || s.noteref;
-                    self.marker(s, span.end, linked, true);
+                    if self.marker(s, span.end, linked, true) {
+                        if let Some(l) = self.link.as_mut() {
+                            l.consumed = true;
+                        }
+                    }
                 }
             }
             Role::Link => {
                 if let Some(l) = self.link.take() {
-                    if self.sup.is_none() {
+                    if self.sup.is_none() && !l.consumed {
                         let wanted =
                             l.in_page && (l.noteref || l.text.trim_start().starts_with('['));
                         self.marker(l, span.end, wanted, false);
@@ -435,23 +443,24 @@ impl Walk {
 
     /// A `<sup>` or link that closed: a citation if it shows numbers and is linked or,
     /// for a superscript, stands where a citation can.
-    fn marker(&mut self, m: Inline, end: usize, linked: bool, superscript: bool) {
+    fn marker(&mut self, m: Inline, end: usize, linked: bool, superscript: bool) -> bool {
         if self.entry.is_some() || self.code > 0 {
-            return;
+            return false;
         }
         let shown = markup::collapse(&m.text);
         let body = shown.trim_start_matches('[').trim_end_matches(']');
         let Some(items) = markers::parse_items(body) else {
-            return;
+            return false;
         };
         if !(linked || superscript && markup::marker_context(&m.before)) {
-            return;
+            return false;
         }
         self.citations.push(Citation {
             span: Span::new(m.start, end),
             text: shown,
             items,
         });
+        true
     }
 
     fn text(&mut self, text: &str, span: Span, src: &str) {
@@ -573,6 +582,15 @@ mod tests {
         assert_eq!(labels(&d), vec!["22"]);
         assert_eq!(cited(&d), vec!["22"]);
         assert_eq!(d.references[0].text, "A note & more.");
+    }
+
+    #[test]
+    fn pandoc_and_latexml_notes() {
+        let d = doc("<p>Claim<a href=\"#fn1\" class=\"footnote-ref\" role=\"doc-noteref\"><sup>1</sup></a> and [<a href=\"#bib.bib2\" class=\"ltx_ref\">2</a>] and <a href=\"#ref3\">[3]</a>.</p>\
+            <section class=\"ltx_bibliography\"><ul><li id=\"bib.bib1\">[1] A 2001</li><li id=\"bib.bib2\">[2] B 2002</li><li id=\"bib.bib3\">[3] C 2003</li></ul></section>");
+        assert_eq!(labels(&d), vec!["1", "2", "3"]);
+        assert_eq!(cited(&d), vec!["1", "2", "3"]);
+        assert_eq!(d.references[1].text, "B 2002");
     }
 
     #[test]

@@ -47,7 +47,8 @@ struct Walk {
     refs: Vec<(Reference, Option<String>, bool)>,
     current: Option<RefBuild>,
     in_label: Option<(usize, String)>,
-    in_doi: Option<MappedText>,
+    /// Inside a `<pub-id>` of this kind (DOI or PMID).
+    in_pub_id: Option<(IdKind, MappedText)>,
     xrefs: Vec<(XrefBuild, usize)>,
     xref: Option<XrefBuild>,
     xref_depth: usize,
@@ -133,12 +134,16 @@ impl Walk {
             "label" if self.current.as_ref().is_some_and(|r| r.label.is_none()) && !empty => {
                 self.in_label = Some((span.start, String::new()));
             }
-            "pub-id"
-                if self.current.is_some()
-                    && !empty
-                    && attr(tag, "pub-id-type").is_some_and(|t| t.eq_ignore_ascii_case("doi")) =>
-            {
-                self.in_doi = Some(MappedText::default());
+            "pub-id" if self.current.is_some() && !empty => {
+                let kind = match attr(tag, "pub-id-type")
+                    .map(|t| t.to_ascii_lowercase())
+                    .as_deref()
+                {
+                    Some("doi") => Some(IdKind::Doi),
+                    Some("pmid") => Some(IdKind::Pmid),
+                    _ => None,
+                };
+                self.in_pub_id = kind.map(|k| (k, MappedText::default()));
             }
             "ext-link" | "uri" | "self-uri" => {
                 if let (Some(r), Some(href)) = (self.current.as_mut(), attr(tag, "xlink:href")) {
@@ -185,8 +190,13 @@ impl Walk {
                 }
             }
             "pub-id" => {
-                if let (Some(doi), Some(r)) = (self.in_doi.take(), self.current.as_mut()) {
-                    r.extra.extend(doi_identifier(&doi, src));
+                if let (Some((kind, text)), Some(r)) =
+                    (self.in_pub_id.take(), self.current.as_mut())
+                {
+                    r.extra.extend(match kind {
+                        IdKind::Doi => doi_identifier(&text, src),
+                        _ => pmid_identifier(&text, src),
+                    });
                 }
             }
             "xref" if self.xref.is_some() => {
@@ -217,8 +227,8 @@ impl Walk {
             label.push_str(text);
             return;
         }
-        if let Some(doi) = self.in_doi.as_mut() {
-            doi.push_decoded(text, span, src);
+        if let Some((_, id)) = self.in_pub_id.as_mut() {
+            id.push_decoded(text, span, src);
         }
         if let Some(r) = self.current.as_mut() {
             r.text.push_decoded(text, span, src);
@@ -311,6 +321,21 @@ impl Walk {
         doc.references = self.refs.into_iter().map(|(r, _, _)| r).collect();
         doc
     }
+}
+
+/// The PubMed id written in a `<pub-id pub-id-type="pmid">`: digits only.
+fn pmid_identifier(pmid: &MappedText, src: &str) -> Option<Identifier> {
+    let raw = pmid.text.trim();
+    if raw.is_empty() || raw.len() > 9 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lead = pmid.text.len() - pmid.text.trim_start().len();
+    Some(Identifier {
+        kind: IdKind::Pmid,
+        value: raw.to_string(),
+        span: pmid.source_span(lead, lead + raw.len(), src),
+        problem: None,
+    })
 }
 
 /// The DOI written in a `<pub-id pub-id-type="doi">`, normalised like every other DOI.

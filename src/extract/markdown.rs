@@ -27,14 +27,19 @@ static SUP_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?is)^<sup(?:\s[^>]*)?>(.{0,200}?)</sup\s*>").expect("valid regex")
 });
 
+static LINK_DEST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\]\([^)\s]*\)").expect("valid regex"));
+
 static SUP_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<sup[\s>]").expect("valid regex"));
 
 static UNDEFINED_FOOTNOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s\[]{1,100})\]").expect("valid regex"));
 
-static PARA_ENTRY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^[ \t>]*(\[(\d{1,5})\])[ \t]*\S").expect("valid regex"));
+static PARA_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t>]*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,5})\\\.)[*_]{0,2}[ \t]*\S")
+        .expect("valid regex")
+});
 
 static ITEM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
@@ -73,6 +78,8 @@ struct Walk<'a> {
     refs_section: Option<HeadingLevel>,
     heading: Option<String>,
     lists: Vec<List>,
+    /// An open link into the page: its span, the text it shows, whether it names a note.
+    anchor: Option<(Span, String, bool)>,
 }
 
 /// Extract a Markdown article.
@@ -106,6 +113,9 @@ impl<'a> Walk<'a> {
                 if let Some(h) = self.heading.as_mut() {
                     h.push_str(&t);
                 }
+                if let Some((_, shown, _)) = self.anchor.as_mut() {
+                    shown.push_str(&t);
+                }
                 self.text(span);
             }
             Event::SoftBreak | Event::HardBreak => self.text(span),
@@ -128,6 +138,24 @@ impl<'a> Walk<'a> {
                 self.sup(span.start);
             }
             _ => {}
+        }
+    }
+
+    /// An in-page link that shows a number: a marker when it shows it in brackets or
+    /// points at a note (`#fn1`, `#ref-4`).
+    fn anchor_marker(&mut self, span: Span, shown: &str, note_like: bool) {
+        let shown = shown.trim();
+        let bracketed = shown.starts_with('[') && shown.ends_with(']');
+        let body = shown.trim_start_matches('[').trim_end_matches(']');
+        if !(bracketed || note_like) || self.code_block > 0 {
+            return;
+        }
+        if let Some(items) = markers::parse_items(body) {
+            self.citations.push(Citation {
+                span,
+                text: self.src[span.start..span.end].to_string(),
+                items,
+            });
         }
     }
 
@@ -196,11 +224,13 @@ impl<'a> Walk<'a> {
                     self.skip += 1;
                     self.link_skips.push(true);
                 } else {
-                    let own_target = !dest_url.starts_with('#');
-                    if own_target {
-                        self.skip += 1;
+                    // A link into the page (`[\[1\]](#ref-1)`) is judged whole when it
+                    // closes; a link with its own target is never a marker.
+                    if let Some(anchor) = dest_url.strip_prefix('#') {
+                        self.anchor = Some((span, String::new(), markup::NOTE_ID.is_match(anchor)));
                     }
-                    self.link_skips.push(own_target);
+                    self.skip += 1;
+                    self.link_skips.push(true);
                 }
             }
             Tag::Image { .. } => self.skip += 1,
@@ -227,6 +257,9 @@ impl<'a> Walk<'a> {
             TagEnd::Link => {
                 let skipped = self.link_skips.pop() == Some(true);
                 self.skip = self.skip.saturating_sub(usize::from(skipped));
+                if let Some((span, shown, note_like)) = self.anchor.take() {
+                    self.anchor_marker(span, &shown, note_like);
+                }
             }
             TagEnd::Image => self.skip = self.skip.saturating_sub(1),
             _ => {}
@@ -274,7 +307,7 @@ impl<'a> Walk<'a> {
                 Some((
                     span.start + m.start(),
                     span.start + m.end(),
-                    c.get(2)?.as_str().to_string(),
+                    c.get(2).or(c.get(3))?.as_str().to_string(),
                 ))
             })
             .collect();
@@ -319,7 +352,9 @@ impl<'a> Walk<'a> {
         let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
             return;
         };
-        let inner_text = markup::decode_entities(&markup::strip_tags(inner.as_str()));
+        // `<sup>[1](#fn1)</sup>`: Markdown inside the element is not parsed; drop link targets.
+        let inner = LINK_DEST.replace_all(inner.as_str(), "]");
+        let inner_text = markup::decode_entities(&markup::strip_tags(&inner));
         let body = inner_text
             .trim()
             .trim_start_matches('[')
@@ -444,8 +479,14 @@ impl<'a> Walk<'a> {
                 );
             }
         }
-        found.sort_by_key(|c| (c.span.start, c.span.end));
-        found.dedup_by_key(|c| c.span);
+        // A marker inside another (a link inside `<sup>`) is the same citation.
+        found.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end)));
+        let mut reach = 0;
+        found.retain(|c| {
+            let keep = c.span.start >= reach;
+            reach = reach.max(c.span.end);
+            keep
+        });
         let citations = markup::join_ranges(found, src);
         let mut doc = Document::new(Format::Markdown);
         doc.author_year = citations.is_empty() && text::cites_author_year(src);
@@ -534,6 +575,18 @@ mod tests {
         let d = doc("Shown before.<sup>1,2</sup> But n<sup>2</sup> is maths.\n\n<sup>1</sup>example.org/a  \n<sup>2</sup>example.org/b\n");
         assert_eq!(labels(&d), vec!["1", "2"]);
         assert_eq!(cited(&d), vec!["1", "2"]);
+    }
+
+    #[test]
+    fn in_page_links_and_linked_superscripts() {
+        let d = doc("One[\\[1\\]](#ref-1), two[2](#fn2), three<sup>[3](#fn3)</sup>, not [4](#section-4).\n\n## Notes\n\n1. A 2001\n2. B 2002\n3. C 2003\n4. D 2004\n");
+        assert_eq!(cited(&d), vec!["1", "2", "3"]);
+    }
+
+    #[test]
+    fn decorated_paragraph_entries() {
+        let d = doc("See [1] and [2].\n\n## References\n\n**[1]** A 2001\n\n2\\. B 2002\n");
+        assert_eq!(labels(&d), vec!["1", "2"]);
     }
 
     #[test]

@@ -10,6 +10,15 @@
 use super::ident;
 use crate::model::{Citation, CiteItem, Identifier};
 use crate::source::Span;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// An in-page anchor that names a note or an entry: `cite_note-4`, `fn3`, `ref-7`,
+/// `bib.bib12`, `footnote-2`.
+pub static NOTE_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:cite[_-]?note|fn|footnote|endnote|note|ref|bib|reference|cite)[-_:.]?[\w.:-]*?\d+$")
+        .expect("valid regex")
+});
 
 const DASHES: &[char] = &['-', '–', '—', '‐', '‑', '−'];
 
