@@ -20,10 +20,11 @@
 
 use super::markup::{self, MappedText};
 use super::{ident, markers, text};
-use crate::model::{Citation, Document, Format, Identifier, Reference};
+use crate::model::{Citation, CiteItem, Document, Format, Identifier, Reference};
 use crate::source::{SourceFile, Span};
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use regex::Regex;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,6 +81,17 @@ const BLOCK: &[&str] = &[
     "hr",
 ];
 
+/// The letter label of the `n`th item of a list numbered a, b, c, …, z, aa, ab, …
+fn letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        n -= 1;
+        out.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+    }
+    out.iter().rev().collect()
+}
+
 /// Does a tag separate words (a block, a line break, a superscript label)?
 fn separates(name: &str) -> bool {
     BLOCK.contains(&name) || matches!(name, "br" | "sup" | "td" | "th" | "tr" | "dt" | "dd")
@@ -101,12 +113,14 @@ enum Role {
 struct El {
     name: String,
     role: Role,
+    /// Its class asks for letters as list numbers (Wikipedia's `reflist-lower-alpha`).
+    alpha: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum EntryKind {
-    /// A list item: labelled by its rendered number, if it has one.
-    Item(Option<u64>),
+    /// A list item: labelled by its rendered number or letter, if it has one.
+    Item(Option<u64>, bool),
     /// A note element: labelled by the number it opens with.
     Note,
     /// A paragraph in a reference section: an entry only if it opens with a number.
@@ -119,6 +133,7 @@ struct EntryBuild {
     tag_end: usize,
     text: MappedText,
     links: Vec<Identifier>,
+    id: Option<String>,
 }
 
 struct Inline {
@@ -126,6 +141,8 @@ struct Inline {
     text: String,
     in_page: bool,
     noteref: bool,
+    /// The in-page anchor a link points at.
+    target: Option<String>,
     before: String,
     /// A superscript inside this link already made the citation.
     consumed: bool,
@@ -135,6 +152,7 @@ struct ListState {
     start: u64,
     index: u64,
     ordered: bool,
+    alpha: bool,
     entries: bool,
 }
 
@@ -153,7 +171,11 @@ struct Walk {
     flow: MappedText,
     tail: String,
     references: Vec<Reference>,
+    /// The anchor id of each entry that has one, with the entry's label.
+    entry_ids: HashMap<String, String>,
     citations: Vec<Citation>,
+    /// Markers without numbers: where they start and the anchor they point at.
+    targets: Vec<(usize, String)>,
 }
 
 fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
@@ -208,10 +230,11 @@ impl Walk {
             return;
         }
         let role = self.role_for(&name, tag, span);
+        let alpha = attr(tag, "class").is_some_and(|c| c.contains("alpha"));
         // Unclosed inline elements in broken markup must not make every later tag
         // search a deep stack: past this depth plain elements are not tracked.
         if role != Role::Plain || self.stack.len() < MAX_DEPTH {
-            self.stack.push(El { name, role });
+            self.stack.push(El { name, role, alpha });
         }
     }
 
@@ -269,11 +292,11 @@ impl Walk {
             }
             "sup" if self.sup.is_none() => {
                 // `<a href="#fn1"><sup>1</sup></a>`: the superscript is the link's marker.
-                let (in_page, noteref) = self
-                    .link
-                    .as_ref()
-                    .map_or((false, false), |l| (l.in_page, l.noteref));
-                self.sup = Some(self.inline(span.start, in_page, noteref));
+                let (in_page, noteref, target) =
+                    self.link.as_ref().map_or((false, false, None), |l| {
+                        (l.in_page, l.noteref, l.target.clone())
+                    });
+                self.sup = Some(self.inline(span.start, in_page, noteref, target));
                 Role::Sup
             }
             "a" if self.link.is_none() => {
@@ -290,14 +313,19 @@ impl Walk {
                         e.links.extend(ident::find_identifiers(&href, tag_src_at));
                     }
                 }
+                let target = href.strip_prefix('#').map(str::to_string);
                 if let Some(s) = self.sup.as_mut() {
                     s.in_page |= in_page;
                     s.noteref |= noteref;
+                    if s.target.is_none() {
+                        s.target.clone_from(&target);
+                    }
                 }
                 self.link = Some(self.inline(
                     span.start,
                     in_page,
                     noteref || markup::NOTE_ID.is_match(href.trim_start_matches('#')),
+                    target,
                 ));
                 Role::Link
             }
@@ -309,10 +337,21 @@ impl Walk {
                 let start = attr(tag, "start")
                     .and_then(|s| s.trim().parse().ok())
                     .unwrap_or(1);
+                let kind = format!(
+                    "{} {} {}",
+                    attr(tag, "type").unwrap_or_default(),
+                    class,
+                    attr(tag, "style").unwrap_or_default()
+                );
+                let alpha = kind.split_whitespace().any(|t| t == "a" || t == "A")
+                    || kind.contains("alpha")
+                    || kind.contains("latin")
+                    || self.stack.last().is_some_and(|e| e.alpha);
                 self.lists.push(ListState {
                     start,
                     index: 0,
                     ordered: name == "ol",
+                    alpha,
                     entries,
                 });
                 Role::List
@@ -323,6 +362,7 @@ impl Walk {
                         is_note || markup::NOTE_ID.is_match(&id),
                         EntryKind::Note,
                         span,
+                        &id,
                     );
                 };
                 list.index += 1;
@@ -330,15 +370,16 @@ impl Walk {
                     list.index = v.saturating_sub(list.start) + 1;
                 }
                 let number = list.ordered.then(|| list.start + list.index - 1);
+                let alpha = list.alpha;
                 let wanted = list.entries || is_note || markup::NOTE_ID.is_match(&id);
-                self.maybe_note(wanted, EntryKind::Item(number), span)
+                self.maybe_note(wanted, EntryKind::Item(number, alpha), span, &id)
             }
-            _ if is_note => self.maybe_note(true, EntryKind::Note, span),
+            _ if is_note => self.maybe_note(true, EntryKind::Note, span, &id),
             "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
-                self.maybe_note(true, EntryKind::Para, span)
+                self.maybe_note(true, EntryKind::Para, span, &id)
             }
             "p" if self.refs_section.is_some() || self.containers > 0 => {
-                self.maybe_note(true, EntryKind::Para, span)
+                self.maybe_note(true, EntryKind::Para, span, &id)
             }
             "div" | "section" | "aside" | "nav" => {
                 if [&class, &id, &role_attr]
@@ -355,18 +396,19 @@ impl Walk {
         }
     }
 
-    fn inline(&self, start: usize, in_page: bool, noteref: bool) -> Inline {
+    fn inline(&self, start: usize, in_page: bool, noteref: bool, target: Option<String>) -> Inline {
         Inline {
             start,
             text: String::new(),
             in_page,
             noteref,
+            target,
             before: self.tail.clone(),
             consumed: false,
         }
     }
 
-    fn maybe_note(&mut self, wanted: bool, kind: EntryKind, span: Span) -> Role {
+    fn maybe_note(&mut self, wanted: bool, kind: EntryKind, span: Span, id: &str) -> Role {
         if !wanted || self.entry.is_some() || self.skip > 0 {
             return Role::Plain;
         }
@@ -376,6 +418,7 @@ impl Walk {
             tag_end: span.end,
             text: MappedText::default(),
             links: Vec::new(),
+            id: (!id.is_empty()).then(|| id.to_string()),
         });
         Role::Entry
     }
@@ -449,17 +492,23 @@ impl Walk {
         }
         let shown = markup::collapse(&m.text);
         let body = shown.trim_start_matches('[').trim_end_matches(']');
-        let Some(items) = markers::parse_items(body) else {
-            return false;
-        };
-        if !(linked || superscript && markup::marker_context(&m.before)) {
+        let items = markers::parse_items(body);
+        // A link that shows a short name (`[a]`, `[note 1]`) is a marker when its
+        // anchor turns out to be an entry; that is settled once all entries are known.
+        let named = items.is_none() && linked && m.target.is_some() && shown.chars().count() <= 12;
+        if items.is_none() && !named
+            || !(linked || superscript && markup::marker_context(&m.before))
+        {
             return false;
         }
         self.citations.push(Citation {
             span: Span::new(m.start, end),
             text: shown,
-            items,
+            items: items.unwrap_or_default(),
         });
+        if named {
+            self.targets.push((m.start, m.target.unwrap_or_default()));
+        }
         true
     }
 
@@ -500,9 +549,12 @@ impl Walk {
             Some((n.as_str().to_string(), m.start(), m.end()))
         });
         let (label, label_span, body_from) = match (e.kind, &written) {
-            (EntryKind::Item(Some(n)), _) => (n.to_string(), Span::new(e.start, e.tag_end), 0),
+            (EntryKind::Item(Some(n), true), _) => (letters(n), Span::new(e.start, e.tag_end), 0),
+            (EntryKind::Item(Some(n), false), _) => {
+                (n.to_string(), Span::new(e.start, e.tag_end), 0)
+            }
             (_, Some((n, a, b))) => (n.clone(), e.text.source_span(*a, *b, src), *b),
-            (EntryKind::Item(None) | EntryKind::Note, None) => (
+            (EntryKind::Item(None, _) | EntryKind::Note, None) => (
                 (self.references.len() + 1).to_string(),
                 Span::new(e.start, e.tag_end),
                 0,
@@ -519,6 +571,9 @@ impl Walk {
             {
                 identifiers.push(id);
             }
+        }
+        if let Some(id) = e.id {
+            self.entry_ids.entry(id).or_insert_with(|| label.clone());
         }
         self.references.push(Reference {
             label,
@@ -540,6 +595,21 @@ impl Walk {
             let span = self.flow.source_span(c.span.start, c.span.end, src);
             self.citations.push(Citation { span, ..c });
         }
+        let targets: HashMap<usize, String> =
+            std::mem::take(&mut self.targets).into_iter().collect();
+        let ids = &self.entry_ids;
+        self.citations.retain_mut(|c| {
+            if !c.items.is_empty() {
+                return true;
+            }
+            match targets.get(&c.span.start).and_then(|t| ids.get(t)) {
+                Some(label) => {
+                    c.items = vec![CiteItem::Label(label.clone())];
+                    true
+                }
+                None => false,
+            }
+        });
         self.citations.sort_by_key(|c| (c.span.start, c.span.end));
         self.citations.dedup_by_key(|c| c.span);
         let mut doc = Document::new(Format::Html);
@@ -591,6 +661,16 @@ mod tests {
         assert_eq!(labels(&d), vec!["1", "2", "3"]);
         assert_eq!(cited(&d), vec!["1", "2", "3"]);
         assert_eq!(d.references[1].text, "B 2002");
+    }
+
+    #[test]
+    fn lettered_notes_beside_numbered_references() {
+        let d = doc("<p>Fact<sup><a href=\"#cite_note-x\">[a]</a></sup> and claim<sup><a href=\"#cite_note-1\">[1]</a></sup>.</p>\
+            <h2>Notes</h2><div class=\"reflist reflist-lower-alpha\"><ol><li id=\"cite_note-x\">A note.</li></ol></div>\
+            <h2>References</h2><div class=\"reflist\"><ol><li id=\"cite_note-1\">Smith 2001</li></ol></div>");
+        assert_eq!(labels(&d), vec!["a", "1"]);
+        assert_eq!(cited(&d), vec!["a", "1"]);
+        assert_eq!(letters(28), "ab");
     }
 
     #[test]
