@@ -23,79 +23,13 @@ use super::{ident, markers, text};
 use crate::model::{Citation, CiteItem, Document, Format, Identifier, Reference};
 use crate::source::{SourceFile, Span};
 use html5gum::{DefaultEmitter, Token, Tokenizer};
-use regex::Regex;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use vocabulary::{
+    letters, separates, BACKLINK, BLOCK, CONTAINER, FOOTNOTE, LEADING_LABEL, MAX_DEPTH, NOTEREF,
+    SKIP, VOID,
+};
 
-static CONTAINER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[\s_-])(?:references|reflist|refbegin|footnotes|endnotes|notes|bibliography|biblist|citations|doc-endnotes|doc-bibliography|csl-bib-body)(?:$|[\s_-])")
-        .expect("valid regex")
-});
-
-static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:footnote|endnote|rearnote|doc-endnote|doc-footnote|doc-biblioentry)$")
-        .expect("valid regex")
-});
-
-static NOTEREF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:noteref|doc-noteref|footnote-ref)$").expect("valid regex")
-});
-
-static LEADING_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\^\s*)?(\[(\d{1,5})\]|(\d{1,5})[.):]?)(?:\s|$)").expect("valid regex")
-});
-
-static BACKLINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\^\s*(?:a(?:\s+[b-z]){1,25}\s+)?").expect("valid regex"));
-
-/// How deep the element stack may grow with elements that play no role.
-const MAX_DEPTH: usize = 256;
-
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
-const SKIP: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "ol",
-    "ul",
-    "li",
-    "table",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "section",
-    "aside",
-    "blockquote",
-    "pre",
-    "dl",
-    "header",
-    "footer",
-    "article",
-    "figure",
-    "hr",
-];
-
-/// The letter label of the `n`th item of a list numbered a, b, c, …, z, aa, ab, …
-fn letters(mut n: u64) -> String {
-    let mut out = Vec::new();
-    while n > 0 {
-        n -= 1;
-        out.push(char::from(b'a' + (n % 26) as u8));
-        n /= 26;
-    }
-    out.iter().rev().collect()
-}
-
-/// Does a tag separate words (a block, a line break, a superscript label)?
-fn separates(name: &str) -> bool {
-    BLOCK.contains(&name) || matches!(name, "br" | "sup" | "td" | "th" | "tr" | "dt" | "dd")
-}
+mod vocabulary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -670,7 +604,6 @@ mod tests {
             <h2>References</h2><div class=\"reflist\"><ol><li id=\"cite_note-1\">Smith 2001</li></ol></div>");
         assert_eq!(labels(&d), vec!["a", "1"]);
         assert_eq!(cited(&d), vec!["a", "1"]);
-        assert_eq!(letters(28), "ab");
     }
 
     #[test]
