@@ -22,8 +22,26 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::HashMap;
 
-/// Body text kept for recognising author–year citation.
-const BODY_SAMPLE: usize = 1 << 20;
+/// Elements that separate the words of the running text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "sec",
+    "title",
+    "td",
+    "th",
+    "list-item",
+    "caption",
+    "label",
+    "fig",
+    "table-wrap",
+    "disp-formula",
+    "def",
+    "term",
+    "body",
+    "back",
+    "abstract",
+    "ref-list",
+];
 
 struct RefBuild {
     id: Option<String>,
@@ -53,7 +71,8 @@ struct Walk {
     xref: Option<XrefBuild>,
     xref_depth: usize,
     ref_list_depth: usize,
-    body: String,
+    /// The running text outside the reference list, for articles without xrefs.
+    body: MappedText,
 }
 
 fn attr(tag: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -176,6 +195,8 @@ impl Walk {
             if self.in_label.is_none() {
                 r.text.push_space(span.start);
             }
+        } else if BLOCKS.contains(&name.as_ref()) {
+            self.body.push_space(span.start);
         }
     }
 
@@ -216,6 +237,8 @@ impl Walk {
         }
         if let Some(r) = self.current.as_mut() {
             r.text.push_space(span.start);
+        } else if BLOCKS.contains(&name) {
+            self.body.push_space(span.start);
         }
     }
 
@@ -232,8 +255,8 @@ impl Walk {
         }
         if let Some(r) = self.current.as_mut() {
             r.text.push_decoded(text, span, src);
-        } else if self.ref_list_depth == 0 && self.body.len() < BODY_SAMPLE {
-            self.body.push_str(text);
+        } else if self.ref_list_depth == 0 && self.xref.is_none() {
+            self.body.push_decoded(text, span, src);
         }
     }
 
@@ -313,10 +336,23 @@ impl Walk {
         }
         let unlabelled = self.refs.iter().all(|(_, _, has_label)| !has_label);
         doc.author_year = if citations.is_empty() {
-            unlabelled && !self.refs.is_empty() && text::cites_author_year(&self.body)
+            unlabelled && !self.refs.is_empty() && text::cites_author_year(&self.body.text)
         } else {
             wordy * 2 > citations.len()
         };
+        if self.xrefs.is_empty() && !doc.author_year {
+            // No xrefs at all: the markers are plain text, as in a converted manuscript.
+            let max_label = self
+                .refs
+                .iter()
+                .filter_map(|(r, _, _)| r.number())
+                .max()
+                .unwrap_or(0);
+            for c in markers::find_brackets(&self.body.text, 0, max_label) {
+                let span = self.body.source_span(c.span.start, c.span.end, src);
+                citations.push(Citation { span, ..c });
+            }
+        }
         doc.citations = markup::join_ranges(citations, src);
         doc.references = self.refs.into_iter().map(|(r, _, _)| r).collect();
         doc
@@ -408,6 +444,14 @@ mod tests {
         let labels: Vec<&str> = d.references.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(labels, vec!["1", "2"]);
         assert_eq!(cited(&d), vec!["2"]);
+    }
+
+    #[test]
+    fn plain_text_markers_without_xrefs() {
+        let d = doc(&format!("{HEAD}Shown [1] and [2&#x2013;3].</p></body><back><ref-list>{}</ref-list></back></article>",
+            (1..=3).map(|i| format!("<ref id=\"r{i}\"><label>{i}</label><mixed-citation>A {i}</mixed-citation></ref>")).collect::<String>()));
+        assert_eq!(cited(&d), vec!["1", "2", "3"]);
+        assert_eq!(d.citations[0].span.start, HEAD.len() + "Shown ".len());
     }
 
     #[test]
