@@ -305,8 +305,15 @@ impl Walk {
                 }
                 let number = list.ordered.then(|| list.start + list.index - 1);
                 let alpha = list.alpha;
-                let wanted = list.entries || is_note || markup::NOTE_ID.is_match(&id);
-                self.maybe_note(wanted, EntryKind::Item(number, alpha), span, &id)
+                let named = is_note || markup::NOTE_ID.is_match(&id);
+                let wanted = list.entries || named;
+                // A bullet of a plain list is an entry only if it opens with a number.
+                let kind = match number {
+                    Some(_) => EntryKind::Item(number, alpha),
+                    None if named => EntryKind::Note,
+                    None => EntryKind::Para,
+                };
+                self.maybe_note(wanted, kind, span, &id)
             }
             _ if is_note => self.maybe_note(true, EntryKind::Note, span, &id),
             "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
@@ -604,6 +611,12 @@ mod tests {
             <h2>References</h2><div class=\"reflist\"><ol><li id=\"cite_note-1\">Smith 2001</li></ol></div>");
         assert_eq!(labels(&d), vec!["a", "1"]);
         assert_eq!(cited(&d), vec!["a", "1"]);
+    }
+
+    #[test]
+    fn a_bullet_list_of_remarks_under_notes_is_not_a_reference_list() {
+        let d = doc("<p>Text.</p><h2>Notes</h2><ul><li>Remember this.</li><li>And that.</li></ul>");
+        assert!(d.references.is_empty());
     }
 
     #[test]
