@@ -400,12 +400,36 @@ impl<'a> Walk<'a> {
         let mut references = std::mem::take(&mut self.entries);
         references.sort_by_key(|r| r.span.start);
         let list_spans: Vec<Span> = references.iter().map(|r| r.span).collect();
+        // Footnotes and a numbered list may both use "1"; then footnotes keep their caret
+        // ("^1") so that each marker finds its own entry.
+        let numbered: HashSet<&str> = references
+            .iter()
+            .map(|r| r.label.as_str())
+            .chain(link_defs.iter().map(|(l, _)| l.as_str()))
+            .collect();
+        let caret = self
+            .footnotes
+            .iter()
+            .any(|(l, _)| numbered.contains(l.as_str()));
+        let footnote = |l: &str| {
+            if caret {
+                format!("^{l}")
+            } else {
+                l.to_string()
+            }
+        };
         for (label, span) in &self.footnotes {
             let head_end = src[span.start..span.end]
                 .find("]:")
                 .map_or(span.start, |i| span.start + i + 2);
             let label_span = Span::new(span.start, head_end.saturating_sub(1).max(span.start));
-            references.push(make_entry(src, label.clone(), label_span, *span, head_end));
+            references.push(make_entry(
+                src,
+                footnote(label),
+                label_span,
+                *span,
+                head_end,
+            ));
         }
         for (label, span) in &link_defs {
             let slice = &src[span.start..span.end];
@@ -439,9 +463,8 @@ impl<'a> Walk<'a> {
         {
             for item in &mut c.items {
                 if let CiteItem::Label(l) = item {
-                    if let Some(def) = self.footnote_names.get(&l.to_lowercase()) {
-                        l.clone_from(def);
-                    }
+                    let def = self.footnote_names.get(&l.to_lowercase()).unwrap_or(l);
+                    *l = footnote(def);
                 }
             }
         }
@@ -458,9 +481,11 @@ impl<'a> Walk<'a> {
                 let (Some(m), Some(label)) = (caps.get(0), caps.get(1)) else {
                     continue;
                 };
-                let label = self
-                    .footnote_label(label.as_str())
-                    .unwrap_or_else(|| label.as_str().to_string());
+                let label = footnote(
+                    &self
+                        .footnote_label(label.as_str())
+                        .unwrap_or_else(|| label.as_str().to_string()),
+                );
                 found.push(Citation {
                     span: Span::new(run.start + m.start(), run.start + m.end()),
                     text: m.as_str().to_string(),
@@ -587,6 +612,13 @@ mod tests {
     fn decorated_paragraph_entries() {
         let d = doc("See [1] and [2].\n\n## References\n\n**[1]** A 2001\n\n2\\. B 2002\n");
         assert_eq!(labels(&d), vec!["1", "2"]);
+    }
+
+    #[test]
+    fn footnotes_beside_a_numbered_list_keep_their_caret() {
+        let d = doc("A[^1] and [1].\n\n[^1]: A remark.\n\n## References\n\n1. Smith 2001\n");
+        assert_eq!(labels(&d), vec!["^1", "1"]);
+        assert_eq!(cited(&d), vec!["^1", "1"]);
     }
 
     #[test]
