@@ -371,7 +371,10 @@ impl<'a> Walk<'a> {
         let at_line_start = self.src[line_begin..start]
             .trim_matches([' ', '\t', '>'])
             .is_empty();
-        if at_line_start && after.chars().next().is_some_and(char::is_alphanumeric) {
+        if at_line_start
+            && after.chars().next().is_some_and(char::is_alphanumeric)
+            && opens_a_note_line(self.src, line_begin)
+        {
             if let [CiteItem::Label(label)] = items.as_slice() {
                 let label_span = Span::new(start, end);
                 let entry = make_entry(
@@ -521,6 +524,23 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// Can the line starting at `line_begin` be a note line rather than wrapped prose? It
+/// can when the line before it is blank, ends in a line break (two spaces, `\`,
+/// `<br>`), is a table row, or is itself a note line or other HTML.
+fn opens_a_note_line(src: &str, line_begin: usize) -> bool {
+    if line_begin == 0 {
+        return true;
+    }
+    let prev_begin = line_start(src, line_begin - 1);
+    let prev = src[prev_begin..line_begin - 1].trim_end_matches('\r');
+    let trimmed = prev.trim();
+    trimmed.is_empty()
+        || prev.ends_with("  ")
+        || trimmed.ends_with('\\')
+        || trimmed.starts_with(['<', '|'])
+        || trimmed.ends_with('>')
+}
+
 fn line_start(src: &str, at: usize) -> usize {
     src[..at].rfind('\n').map_or(0, |i| i + 1)
 }
@@ -619,6 +639,15 @@ mod tests {
         let d = doc("A[^1] and [1].\n\n[^1]: A remark.\n\n## References\n\n1. Smith 2001\n");
         assert_eq!(labels(&d), vec!["^1", "1"]);
         assert_eq!(cited(&d), vec!["^1", "1"]);
+    }
+
+    #[test]
+    fn a_wrapped_line_that_opens_with_a_superscript_is_prose() {
+        let d = doc(
+            "The effect was shown\n<sup>1</sup> in two studies.\n\n## Notes\n\n1. Smith 2001\n",
+        );
+        assert_eq!(labels(&d), vec!["1"]);
+        assert_eq!(cited(&d), vec!["1"]);
     }
 
     #[test]
