@@ -71,6 +71,9 @@ struct Walk {
     xref: Option<XrefBuild>,
     xref_depth: usize,
     ref_list_depth: usize,
+    /// Inside a `<sub-article>` or `<response>` (a decision letter, a reply): a document
+    /// of its own with its own numbering, left out.
+    sub_article_depth: usize,
     /// The running text outside the reference list, for articles without xrefs.
     body: MappedText,
 }
@@ -138,6 +141,12 @@ pub fn extract(source: &SourceFile) -> Result<Document, ExtractError> {
 impl Walk {
     fn open(&mut self, tag: &BytesStart<'_>, src: &str, span: Span, empty: bool) {
         let name = tag.local_name();
+        if matches!(name.as_ref(), "sub-article" | "response") && !empty {
+            self.sub_article_depth += 1;
+        }
+        if self.sub_article_depth > 0 {
+            return;
+        }
         match name.as_ref() {
             "ref-list" if !empty => self.ref_list_depth += 1,
             "ref" if self.ref_list_depth > 0 && !empty => {
@@ -201,6 +210,12 @@ impl Walk {
     }
 
     fn close(&mut self, name: &str, src: &str, span: Span) {
+        if self.sub_article_depth > 0 {
+            if matches!(name, "sub-article" | "response") {
+                self.sub_article_depth -= 1;
+            }
+            return;
+        }
         match name {
             "ref-list" => self.ref_list_depth = self.ref_list_depth.saturating_sub(1),
             "label" => {
@@ -243,6 +258,9 @@ impl Walk {
     }
 
     fn text(&mut self, text: &str, span: Span, src: &str) {
+        if self.sub_article_depth > 0 {
+            return;
+        }
         if let Some(x) = self.xref.as_mut() {
             x.text.push_str(text);
         }
@@ -452,6 +470,14 @@ mod tests {
             (1..=3).map(|i| format!("<ref id=\"r{i}\"><label>{i}</label><mixed-citation>A {i}</mixed-citation></ref>")).collect::<String>()));
         assert_eq!(cited(&d), vec!["1", "2", "3"]);
         assert_eq!(d.citations[0].span.start, HEAD.len() + "Shown ".len());
+    }
+
+    #[test]
+    fn sub_articles_are_left_out() {
+        let d = doc(&format!("{HEAD}A [<xref ref-type=\"bibr\" rid=\"r1\">1</xref>].</p></body><back><ref-list><ref id=\"r1\"><label>1</label><mixed-citation>A</mixed-citation></ref></ref-list></back>\
+            <sub-article><body><p>[<xref ref-type=\"bibr\" rid=\"s1\">1</xref>]</p></body><back><ref-list><ref id=\"s1\"><label>1</label><mixed-citation>B</mixed-citation></ref></ref-list></back></sub-article></article>"));
+        assert_eq!(d.references.len(), 1);
+        assert_eq!(d.citations.len(), 1);
     }
 
     #[test]
