@@ -68,6 +68,7 @@ struct EntryBuild {
     text: MappedText,
     links: Vec<Identifier>,
     id: Option<String>,
+    list: Option<usize>,
 }
 
 struct Inline {
@@ -83,6 +84,8 @@ struct Inline {
 }
 
 struct ListState {
+    /// Which list this is, counted over the document.
+    no: usize,
     start: u64,
     index: u64,
     ordered: bool,
@@ -105,11 +108,15 @@ struct Walk {
     flow: MappedText,
     tail: String,
     references: Vec<Reference>,
-    /// The anchor id of each entry that has one, with the entry's label.
-    entry_ids: HashMap<String, String>,
+    /// The list each entry belongs to, if any (parallel to `references`).
+    entry_lists: Vec<Option<usize>>,
+    list_count: usize,
+    /// The anchor id of each entry that has one, with the entry's index.
+    entry_ids: HashMap<String, usize>,
     citations: Vec<Citation>,
-    /// Markers without numbers: where they start and the anchor they point at.
-    targets: Vec<(usize, String)>,
+    /// Linked markers: where they start, the anchor they point at, and whether they
+    /// show a name (`[a]`) rather than numbers.
+    targets: Vec<(usize, String, bool)>,
 }
 
 fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
@@ -281,7 +288,9 @@ impl Walk {
                     || kind.contains("alpha")
                     || kind.contains("latin")
                     || self.stack.last().is_some_and(|e| e.alpha);
+                self.list_count += 1;
                 self.lists.push(ListState {
+                    no: self.list_count,
                     start,
                     index: 0,
                     ordered: name == "ol",
@@ -297,6 +306,7 @@ impl Walk {
                         EntryKind::Note,
                         span,
                         &id,
+                        None,
                     );
                 };
                 list.index += 1;
@@ -305,6 +315,7 @@ impl Walk {
                 }
                 let number = list.ordered.then(|| list.start + list.index - 1);
                 let alpha = list.alpha;
+                let list_no = list.no;
                 let named = is_note || markup::NOTE_ID.is_match(&id);
                 let wanted = list.entries || named;
                 // A bullet of a plain list is an entry only if it opens with a number.
@@ -313,14 +324,14 @@ impl Walk {
                     None if named => EntryKind::Note,
                     None => EntryKind::Para,
                 };
-                self.maybe_note(wanted, kind, span, &id)
+                self.maybe_note(wanted, kind, span, &id, Some(list_no))
             }
-            _ if is_note => self.maybe_note(true, EntryKind::Note, span, &id),
+            _ if is_note => self.maybe_note(true, EntryKind::Note, span, &id, None),
             "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
-                self.maybe_note(true, EntryKind::Para, span, &id)
+                self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
             "p" if self.refs_section.is_some() || self.containers > 0 => {
-                self.maybe_note(true, EntryKind::Para, span, &id)
+                self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
             "div" | "section" | "aside" | "nav" => {
                 if [&class, &id, &role_attr]
@@ -349,7 +360,14 @@ impl Walk {
         }
     }
 
-    fn maybe_note(&mut self, wanted: bool, kind: EntryKind, span: Span, id: &str) -> Role {
+    fn maybe_note(
+        &mut self,
+        wanted: bool,
+        kind: EntryKind,
+        span: Span,
+        id: &str,
+        list: Option<usize>,
+    ) -> Role {
         if !wanted || self.entry.is_some() || self.skip > 0 {
             return Role::Plain;
         }
@@ -360,6 +378,7 @@ impl Walk {
             text: MappedText::default(),
             links: Vec::new(),
             id: (!id.is_empty()).then(|| id.to_string()),
+            list,
         });
         Role::Entry
     }
@@ -447,8 +466,8 @@ impl Walk {
             text: shown,
             items: items.unwrap_or_default(),
         });
-        if named {
-            self.targets.push((m.start, m.target.unwrap_or_default()));
+        if let Some(target) = m.target {
+            self.targets.push((m.start, target, named));
         }
         true
     }
@@ -514,8 +533,9 @@ impl Walk {
             }
         }
         if let Some(id) = e.id {
-            self.entry_ids.entry(id).or_insert_with(|| label.clone());
+            self.entry_ids.entry(id).or_insert(self.references.len());
         }
+        self.entry_lists.push(e.list);
         self.references.push(Reference {
             label,
             label_span,
@@ -523,6 +543,43 @@ impl Walk {
             text: body,
             identifiers,
         });
+    }
+
+    /// A numbered list that only markers showing letters (`[a]`, `[b]`) point at is a
+    /// list of lettered notes, as Wikipedia renders its "Notes" group: its entries are
+    /// labelled a, b, c, so that they do not collide with the numbered references.
+    fn letter_lists(&mut self) {
+        let mut hits: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (_, target, named) in &self.targets {
+            let Some(list) = self
+                .entry_ids
+                .get(target)
+                .and_then(|&i| self.entry_lists[i])
+            else {
+                continue;
+            };
+            let h = hits.entry(list).or_default();
+            if *named {
+                h.0 += 1;
+            } else {
+                h.1 += 1;
+            }
+        }
+        for (list, (named, numeric)) in hits {
+            if named == 0 || numeric > 0 {
+                continue;
+            }
+            let members = self
+                .references
+                .iter_mut()
+                .zip(&self.entry_lists)
+                .filter(|(_, l)| **l == Some(list));
+            for (k, (r, _)) in members.enumerate() {
+                if r.number().is_some() {
+                    r.label = letters(k as u64 + 1);
+                }
+            }
+        }
     }
 
     fn finish(mut self, src: &str) -> Document {
@@ -536,16 +593,19 @@ impl Walk {
             let span = self.flow.source_span(c.span.start, c.span.end, src);
             self.citations.push(Citation { span, ..c });
         }
-        let targets: HashMap<usize, String> =
-            std::mem::take(&mut self.targets).into_iter().collect();
-        let ids = &self.entry_ids;
+        self.letter_lists();
+        let targets: HashMap<usize, String> = std::mem::take(&mut self.targets)
+            .into_iter()
+            .map(|(at, target, _)| (at, target))
+            .collect();
+        let (ids, references) = (&self.entry_ids, &self.references);
         self.citations.retain_mut(|c| {
             if !c.items.is_empty() {
                 return true;
             }
             match targets.get(&c.span.start).and_then(|t| ids.get(t)) {
-                Some(label) => {
-                    c.items = vec![CiteItem::Label(label.clone())];
+                Some(&i) => {
+                    c.items = vec![CiteItem::Label(references[i].label.clone())];
                     true
                 }
                 None => false,

@@ -42,6 +42,15 @@ fn pandoc_and_latexml_notes() {
 }
 
 #[test]
+fn lettered_notes_without_classes_are_recognised_by_their_markers() {
+    let d = doc("<p>Fact<sup><a href=\"#cite_note-7\">[a]</a></sup> and claim<sup><a href=\"#cite_note-1\">[1]</a></sup>.</p>\
+        <h2>Notes</h2><ol><li id=\"cite_note-7\">A note.</li></ol>\
+        <h2>References</h2><ol><li id=\"cite_note-1\">Smith 2001</li></ol>");
+    assert_eq!(labels(&d), vec!["a", "1"]);
+    assert_eq!(cited(&d), vec!["a", "1"]);
+}
+
+#[test]
 fn lettered_notes_beside_numbered_references() {
     let d = doc("<p>Fact<sup><a href=\"#cite_note-x\">[a]</a></sup> and claim<sup><a href=\"#cite_note-1\">[1]</a></sup>.</p>\
         <h2>Notes</h2><div class=\"reflist reflist-lower-alpha\"><ol><li id=\"cite_note-x\">A note.</li></ol></div>\
