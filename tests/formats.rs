@@ -313,6 +313,25 @@ fn json_forced(path: &str, format: &str) -> Value {
 }
 
 #[test]
+fn standard_input_is_sniffed() {
+    for (path, format) in [
+        ("tests/fixtures/rst/footnotes.rst", "rst"),
+        ("tests/fixtures/html/chapter-notes.html", "html"),
+        ("tests/fixtures/jats/unlabelled.nxml", "jats"),
+        ("tests/fixtures/markdown/links-and-sups.md", "markdown"),
+    ] {
+        let out = Command::cargo_bin("refcheck")
+            .expect("binary builds")
+            .args(["--offline", "--format", "json", "--no-progress", "-"])
+            .write_stdin(std::fs::read(path).expect("fixture"))
+            .output()
+            .expect("refcheck runs");
+        let r: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        assert_eq!(r["files"][0]["format"], format, "{path}");
+    }
+}
+
+#[test]
 fn a_directory_of_mixed_formats_is_one_report() {
     let r = json("tests/fixtures");
     let formats: BTreeSet<String> = r["files"]
