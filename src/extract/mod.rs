@@ -4,8 +4,13 @@
 //! reader for JATS, ...) because a plain-text scan of markup both misses and invents
 //! citations. They all return the same [`Document`] with byte spans into the source.
 
+pub mod html;
 pub mod ident;
+pub mod jats;
+pub mod markdown;
 pub mod markers;
+pub mod markup;
+pub mod rst;
 pub mod text;
 
 use crate::model::{Document, Format};
@@ -34,36 +39,64 @@ pub fn detect_format(path: &Path, text: &str) -> Format {
     sniff(text)
 }
 
-/// Guess a format from the first few kilobytes of content.
+/// Block-level HTML tags whose presence near the top marks an HTML fragment.
+const HTML_TAGS: &[&str] = &[
+    "<div", "<p>", "<p ", "<section", "<ol", "<ul", "<h1", "<h2", "<h3", "<table", "<span",
+];
+
+/// Guess a format from the content: markup near the top decides HTML and JATS; the
+/// explicit markup of reStructuredText (`.. [1]`, `[1]_`, directives) anywhere decides
+/// reST; headings, footnotes, fences or links decide Markdown; the rest is text.
 fn sniff(text: &str) -> Format {
     let head: String = text.chars().take(4096).collect::<String>().to_lowercase();
     let trimmed = head.trim_start();
+    let jats_like = head.contains("<article")
+        && (head.contains("<front") || head.contains("jats") || head.contains("<body"))
+        || head.contains("<ref-list")
+        || head.contains("//nlm//dtd")
+        || head.contains("jats");
     if trimmed.starts_with("<?xml") || trimmed.starts_with("<!doctype article") {
-        if head.contains("<article") || head.contains("jats") || head.contains("<ref-list") {
-            return Format::Jats;
-        }
-        if head.contains("<html") {
+        if head.contains("<html") && !jats_like {
             return Format::Html;
         }
         return Format::Jats;
     }
     if trimmed.starts_with("<!doctype html")
         || trimmed.starts_with("<html")
-        || head.contains("<body")
+        || head.contains("<body") && !jats_like
     {
         return Format::Html;
     }
-    if head.contains("<article") && head.contains("<front") {
+    if jats_like && trimmed.starts_with('<') {
         return Format::Jats;
     }
-    if head.lines().any(|l| l.starts_with(".. [")) {
+    if trimmed.starts_with('<') && HTML_TAGS.iter().filter(|t| head.contains(*t)).count() >= 2 {
+        return Format::Html;
+    }
+    let rst = text.contains("\n.. [")
+        || text.starts_with(".. [")
+        || text.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with(".. ") && l.contains("::") && !l.contains("](")
+        })
+        || text.contains("]_ ")
+        || text.contains("]_.")
+        || text.contains("]_,");
+    if rst {
         return Format::Rst;
     }
-    if head
-        .lines()
-        .any(|l| l.starts_with("# ") || l.starts_with("## "))
-        || head.contains("[^")
-    {
+    let markdown = trimmed.starts_with("---\n")
+        && head.lines().skip(1).take(3).any(|l| l.contains(": "))
+        || trimmed.starts_with("+++")
+        || head.lines().any(|l| {
+            let hashes = l.chars().take_while(|c| *c == '#').count();
+            (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t'])
+        })
+        || text.contains("[^")
+        || text.contains("\n```")
+        || text.contains("](http")
+        || text.contains("<sup>");
+    if markdown {
         return Format::Markdown;
     }
     Format::Text
@@ -71,9 +104,13 @@ fn sniff(text: &str) -> Format {
 
 /// Extract a document from a source file in the given format.
 pub fn extract(source: &SourceFile, format: Format) -> Result<Document, ExtractError> {
-    let mut doc = text::extract(source);
-    doc.format = format;
-    Ok(doc)
+    Ok(match format {
+        Format::Text => text::extract(source),
+        Format::Markdown => markdown::extract(source),
+        Format::Html => html::extract(source),
+        Format::Jats => jats::extract(source)?,
+        Format::Rst => rst::extract(source),
+    })
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
     })
 }
 
-fn is_heading(line: &str) -> bool {
+pub(crate) fn is_heading(line: &str) -> bool {
     let line = line.trim();
     if line.is_empty() || line.chars().count() > 48 {
         return false;
