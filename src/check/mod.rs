@@ -1,4 +1,4 @@
-//! Checks: offline structure checks on each [`crate::model::Document`](crate::model::Document), the
+//! Checks: offline structure checks on each [`Document`](crate::model::Document), the
 //! metadata checks that run after resolution, and the level changes the user asked
 //! for (`--deny`, `--warn`, `--allow`, `[levels]`).
 
