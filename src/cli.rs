@@ -196,7 +196,56 @@ impl Cli {
             input_format: self.input_format,
             levels: self.levels()?,
             offline: self.offline,
+            resolve: self.resolve_options()?,
         })
+    }
+
+    /// The resolution flags, validated; unset ones keep DESIGN.md's defaults.
+    pub fn resolve_options(&self) -> Result<crate::resolve::ResolveOptions, UsageError> {
+        use crate::resolve::options::{parse_endpoint, parse_remap};
+        let mut o = crate::resolve::ResolveOptions::default();
+        if let Some(n) = self.concurrency {
+            if n == 0 {
+                return Err(UsageError("--concurrency must be at least 1".into()));
+            }
+            o.concurrency = n;
+        }
+        if let Some(n) = self.per_host {
+            if n == 0 {
+                return Err(UsageError("--per-host must be at least 1".into()));
+            }
+            o.per_host = n;
+        }
+        if let Some(secs) = self.timeout {
+            if !(secs.is_finite() && secs > 0.0 && secs <= 3600.0) {
+                return Err(UsageError(format!("--timeout {secs}: give a number of seconds between 0 and 3600, such as 20 or 0.5")));
+            }
+            o.timeout = std::time::Duration::from_secs_f64(secs);
+        }
+        if let Some(n) = self.retries {
+            o.retries = n.min(10);
+        }
+        for pattern in &self.exclude {
+            o.exclude.push(regex::Regex::new(pattern).map_err(|e| {
+                UsageError(format!(
+                    "--exclude: bad regular expression `{pattern}`: {e}"
+                ))
+            })?);
+        }
+        for rule in &self.remap {
+            o.remap.push(parse_remap(rule).map_err(UsageError)?);
+        }
+        if let Some(u) = &self.doi_resolver {
+            o.doi_resolver = parse_endpoint("--doi-resolver", u).map_err(UsageError)?;
+        }
+        if let Some(u) = &self.crossref_api {
+            o.crossref_api = parse_endpoint("--crossref-api", u).map_err(UsageError)?;
+        }
+        o.mailto = self.mailto.clone();
+        o.cache = !self.no_cache;
+        o.cache_dir = self.cache_dir.clone();
+        o.allow_private = self.allow_private;
+        Ok(o)
     }
 }
 

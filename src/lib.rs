@@ -20,6 +20,7 @@ pub mod extract;
 pub mod input;
 pub mod model;
 pub mod report;
+pub mod resolve;
 pub mod source;
 
 pub use diagnostic::{Code, Finding, Severity};
@@ -41,10 +42,17 @@ pub struct Options {
     pub levels: Levels,
     /// No network.
     pub offline: bool,
+    /// How DOIs and URLs are resolved (unless `offline`).
+    pub resolve: resolve::ResolveOptions,
 }
 
 /// Read, extract and check the articles at `paths` (files, directories, `-`).
 pub fn check_paths(paths: &[PathBuf], options: &Options) -> Report {
+    check_paths_with(paths, options, &resolve::NoProgress)
+}
+
+/// [`check_paths`], reporting the progress of resolution to `progress`.
+pub fn check_paths_with(paths: &[PathBuf], options: &Options, progress: &dyn resolve::Progress) -> Report {
     let (inputs, mut errors) = input::collect(paths);
     let mut sources = Vec::with_capacity(inputs.len());
     for item in &inputs {
@@ -53,12 +61,22 @@ pub fn check_paths(paths: &[PathBuf], options: &Options) -> Report {
             Err(e) => errors.push(e),
         }
     }
-    check_sources(sources, errors, options)
+    check_sources_with(sources, errors, options, progress)
 }
 
 /// Extract and check articles already in memory. `errors` are input errors met
 /// while reading them; they are carried into the report.
-pub fn check_sources(sources: Vec<SourceFile>, mut errors: Vec<InputError>, options: &Options) -> Report {
+pub fn check_sources(sources: Vec<SourceFile>, errors: Vec<InputError>, options: &Options) -> Report {
+    check_sources_with(sources, errors, options, &resolve::NoProgress)
+}
+
+/// [`check_sources`], reporting the progress of resolution to `progress`.
+pub fn check_sources_with(
+    sources: Vec<SourceFile>,
+    mut errors: Vec<InputError>,
+    options: &Options,
+    progress: &dyn resolve::Progress,
+) -> Report {
     let mut files = Vec::with_capacity(sources.len());
     let mut findings = Vec::new();
     for source in sources {
@@ -81,12 +99,18 @@ pub fn check_sources(sources: Vec<SourceFile>, mut errors: Vec<InputError>, opti
             cited,
         });
     }
+    let mut outcome = resolve::Outcome::default();
+    if !options.offline {
+        outcome = resolve::resolve_keys(&resolve::keys_of(&files), &options.resolve, progress);
+        findings.extend(resolve::findings(&files, &outcome.resolutions));
+    }
     let mut findings = options.levels.apply(findings);
     findings.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
     Report {
         files,
         findings,
         errors,
-        resolutions: Default::default(),
+        resolutions: outcome.resolutions,
+        warnings: outcome.warnings,
     }
 }

@@ -4,7 +4,10 @@ use anyhow::Context;
 use clap::Parser;
 use refcheck::cli::{Cli, ColorChoice};
 use refcheck::report::{self, OutputFormat, RenderOptions};
+use refcheck::model::{IdKey, Resolution, Status};
+use refcheck::resolve::Progress;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -30,7 +33,18 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let options = cli.options()?;
-    let report = refcheck::check_paths(&cli.paths, &options);
+    let show_bar = !cli.no_progress
+        && !cli.quiet
+        && cli.format == OutputFormat::Human
+        && std::io::stderr().is_terminal();
+    let report = if show_bar {
+        refcheck::check_paths_with(&cli.paths, &options, &Bar::new())
+    } else {
+        refcheck::check_paths(&cli.paths, &options)
+    };
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in &report.errors {
         eprintln!("error: {e}");
     }
@@ -66,6 +80,52 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The progress bar drawn on standard error while identifiers are resolved.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    problems: AtomicUsize,
+}
+
+impl Bar {
+    fn new() -> Self {
+        Bar {
+            bar: indicatif::ProgressBar::hidden(),
+            problems: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        let style = indicatif::ProgressStyle::with_template(
+            "resolving {bar:30} {pos}/{len} identifiers, {per_sec}, ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        self.bar.set_style(style);
+        self.bar.set_length(total as u64);
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn resolved(&self, _key: &IdKey, resolution: &Resolution) {
+        if matches!(
+            resolution.status(),
+            Status::NotFound | Status::Broken | Status::Unverifiable | Status::Redirected
+        ) {
+            let n = self.problems.fetch_add(1, Ordering::Relaxed) + 1;
+            self.bar.set_message(format!(
+                "({n} problem{} so far)",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// Write a file through a temporary file in the same directory, renamed into place,

@@ -33,6 +33,8 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// What resolution found, per unique identifier.
     pub resolutions: HashMap<IdKey, Resolution>,
+    /// Problems the user should hear about that are not findings (an unusable cache).
+    pub warnings: Vec<String>,
 }
 
 /// Totals shown at the end of every report.
