@@ -105,7 +105,7 @@ pub fn check_sources_with(
         findings.extend(resolve::findings(&files, &outcome.resolutions));
     }
     let mut findings = options.levels.apply(findings);
-    findings.sort_by(|a, b| (a.file, a.span.start, a.code).cmp(&(b.file, b.span.start, b.code)));
+    findings.sort_by_key(|f| (f.file, f.span.start, f.code));
     Report {
         files,
         findings,

@@ -134,14 +134,26 @@ pub fn resolve_keys(keys: &[IdKey], options: &ResolveOptions, progress: &dyn Pro
         }
     }
     if !pending.is_empty() {
-        resolve_pending(
-            pending,
-            options,
-            cache.as_ref(),
-            progress,
-            &mut outcome,
-            &mut problems,
-        );
+        let run = || {
+            let cache = cache.as_ref();
+            resolve_pending(
+                pending,
+                options,
+                cache,
+                progress,
+                &mut outcome,
+                &mut problems,
+            )
+        };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // Called from inside an async runtime, which cannot block on another one:
+            // run ours on a thread of its own.
+            std::thread::scope(|s| {
+                s.spawn(run);
+            });
+        } else {
+            run();
+        }
     }
     progress.finish();
     if let Some(first) = problems.first() {

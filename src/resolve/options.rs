@@ -175,8 +175,10 @@ mod tests {
     fn endpoints_must_be_http_urls_and_are_trusted() {
         assert!(parse_endpoint("--doi-resolver", "ftp://x").is_err());
         assert!(parse_endpoint("--doi-resolver", "nonsense").is_err());
-        let mut o = ResolveOptions::default();
-        o.doi_resolver = parse_endpoint("--doi-resolver", "http://127.0.0.1:9").expect("valid");
+        let o = ResolveOptions {
+            doi_resolver: parse_endpoint("--doi-resolver", "http://127.0.0.1:9").expect("valid"),
+            ..ResolveOptions::default()
+        };
         let c = o.client_config();
         assert!(c.trusted_hosts.contains("127.0.0.1"));
         assert!(c.trusted_hosts.contains("api.crossref.org"));
