@@ -117,8 +117,7 @@ impl FetchError {
 
 /// Is a response with this status worth another attempt?
 pub fn is_transient_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-        || (505..600).contains(&status)
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504) || (505..600).contains(&status)
 }
 
 /// The run's HTTP client with its limits.
