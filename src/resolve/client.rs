@@ -17,7 +17,7 @@
 
 use super::hosts::Hosts;
 use super::safety::{find_cause, DnsFailure, DnsFailureKind, PrivateAddress, SafeResolver};
-use reqwest::header::{HeaderMap, ACCEPT, RETRY_AFTER};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Method;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, Hasher};
@@ -55,6 +55,8 @@ pub struct Request {
     pub accept: Option<String>,
     /// Read up to this many bytes of the body (0: do not read it).
     pub body_cap: usize,
+    /// Read the body only when the answer is HTML (or says nothing of its type).
+    pub body_only_if_html: bool,
     /// Retry transient failures (off for a single probing attempt).
     pub retry: bool,
 }
@@ -66,6 +68,7 @@ impl Request {
             url,
             accept: None,
             body_cap: 0,
+            body_only_if_html: false,
             retry: true,
         }
     }
@@ -251,12 +254,17 @@ impl HttpClient {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let mut body = Vec::new();
+        let cap = if req.body_only_if_html && !is_html(&headers) {
+            0
+        } else {
+            req.body_cap
+        };
         // Once the status line is in, a body that stalls or never ends is cut short
         // rather than failing the request: the status already says what is needed.
-        while body.len() < req.body_cap {
+        while body.len() < cap {
             match tokio::time::timeout_at(deadline, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => {
-                    let room = req.body_cap - body.len();
+                    let room = cap - body.len();
                     body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 }
                 _ => break,
@@ -276,6 +284,14 @@ impl HttpClient {
             self.config.backoff_base * 2u32.saturating_pow(attempt.saturating_sub(1).min(10));
         base + base.mul_f64(jitter() * 0.5)
     }
+}
+
+/// Is the answer HTML, or of no declared type?
+pub fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.to_ascii_lowercase().contains("html"))
 }
 
 /// A number in [0, 1), different on every call; good enough to spread retries.

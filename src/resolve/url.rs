@@ -14,10 +14,10 @@
 //! - A chain that starts with permanent redirects (301, 308) and ends on a live page
 //!   is `redirected`, naming the address the permanent redirects lead to.
 
-use super::client::{FetchError, Fetched, HttpClient, Request, BODY_CAP};
+use super::client::{is_html, FetchError, Fetched, HttpClient, Request, BODY_CAP};
 use super::safety::{check_literal, find_cause, DnsFailureKind, PrivateAddress};
 use crate::model::{Resolution, Status};
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use reqwest::header::LOCATION;
 use reqwest::Method;
 use std::collections::HashSet;
 
@@ -130,6 +130,7 @@ async fn probe(client: &HttpClient, url: &url::Url) -> Result<Fetched, FetchErro
     let mut get = Request::new(Method::GET, url.clone());
     get.accept = Some("text/html,application/xhtml+xml,*/*;q=0.8".into());
     get.body_cap = BODY_CAP;
+    get.body_only_if_html = true;
     client.fetch(&get).await
 }
 
@@ -168,7 +169,7 @@ fn from_status(f: &Fetched) -> Resolution {
         ),
         429 => (
             Status::Unverifiable,
-            "HTTP 429: too many requests, after retries".to_string(),
+            format!("HTTP 429: too many requests{}", attempts(f)),
         ),
         999 => (
             Status::Unverifiable,
@@ -176,7 +177,7 @@ fn from_status(f: &Fetched) -> Resolution {
         ),
         500..=599 => (
             Status::Unverifiable,
-            format!("HTTP {status}: server error, after retries"),
+            format!("HTTP {status}: server error{}", attempts(f)),
         ),
         _ => (Status::Unverifiable, format!("HTTP {status}")),
     };
@@ -186,6 +187,15 @@ fn from_status(f: &Fetched) -> Resolution {
     }
     r.http_status = Some(status);
     r
+}
+
+/// ", after N attempts" when there was more than one.
+fn attempts(f: &Fetched) -> String {
+    if f.attempts > 1 {
+        format!(", after {} attempts", f.attempts)
+    } else {
+        String::new()
+    }
 }
 
 /// The verdict when no answer came.
@@ -220,12 +230,7 @@ pub fn bot_challenge(f: &Fetched) -> bool {
     {
         return true;
     }
-    let html = f
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.to_ascii_lowercase().contains("html"));
-    if !html || f.body.is_empty() {
+    if !is_html(&f.headers) || f.body.is_empty() {
         return false;
     }
     let head = String::from_utf8_lossy(&f.body[..f.body.len().min(64 * 1024)]).to_ascii_lowercase();
@@ -245,7 +250,7 @@ pub fn bot_challenge(f: &Fetched) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 
     fn fetched(status: u16, content_type: &str, body: &str) -> Fetched {
         let mut headers = HeaderMap::new();

@@ -133,3 +133,38 @@ pub fn refused_url() -> String {
     drop(listener);
     format!("http://127.0.0.1:{port}/gone")
 }
+
+/// Requests in flight at a [`delayed_server`], and the most seen at once.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    pub now: AtomicU64,
+    pub peak: AtomicU64,
+    pub total: AtomicU64,
+}
+
+/// A keep-alive server answering every request with 200 after `delay`; returns its port.
+pub async fn delayed_server(delay: Duration) -> (u16, Arc<InFlight>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let stats = Arc::new(InFlight::default());
+    let shared = stats.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let stats = shared.clone();
+            tokio::spawn(async move {
+                while read_head(&mut sock).await.is_some() {
+                    let n = stats.now.fetch_add(1, Ordering::SeqCst) + 1;
+                    stats.peak.fetch_max(n, Ordering::SeqCst);
+                    stats.total.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(delay).await;
+                    stats.now.fetch_sub(1, Ordering::SeqCst);
+                    let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
+                    if sock.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, stats)
+}
