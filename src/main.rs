@@ -100,7 +100,7 @@ impl Bar {
 impl Progress for Bar {
     fn start(&self, total: usize) {
         let style = indicatif::ProgressStyle::with_template(
-            "resolving {bar:30} {pos}/{len} identifiers, {per_sec}, ETA {eta} {msg}",
+            "resolving {wide_bar} {pos}/{len} {per_sec} ETA {eta} {msg}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         self.bar.set_style(style);
@@ -116,7 +116,7 @@ impl Progress for Bar {
         ) {
             let n = self.problems.fetch_add(1, Ordering::Relaxed) + 1;
             self.bar.set_message(format!(
-                "({n} problem{} so far)",
+                "{n} problem{}",
                 if n == 1 { "" } else { "s" }
             ));
         }

@@ -51,10 +51,23 @@ fn is_private_v4(v4: Ipv4Addr) -> bool {
 
 /// Article content tried to reach a private address.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{host} resolves to the private address {ip}")]
+#[error("{}", self.describe())]
 pub struct PrivateAddress {
     pub host: String,
     pub ip: IpAddr,
+}
+
+impl PrivateAddress {
+    fn describe(&self) -> String {
+        if self.host == self.ip.to_string() {
+            format!("{} is a private or loopback address", self.ip)
+        } else {
+            format!(
+                "{} resolves to the private or loopback address {}",
+                self.host, self.ip
+            )
+        }
+    }
 }
 
 /// What went wrong looking a name up.
@@ -140,16 +153,18 @@ impl SafeResolver {
         let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host, 0)).await {
             Ok(a) => a.collect(),
             Err(e) => {
-                return Err(Box::new(DnsFailure {
-                    kind: classify_lookup_error(&e),
-                    detail: format!("cannot resolve {host}: {e}"),
-                }))
+                let kind = classify_lookup_error(&e);
+                let detail = match kind {
+                    DnsFailureKind::NoSuchHost => format!("unknown host {host}"),
+                    DnsFailureKind::Unreachable => format!("cannot resolve {host}: {e}"),
+                };
+                return Err(Box::new(DnsFailure { kind, detail }));
             }
         };
         if addrs.is_empty() {
             return Err(Box::new(DnsFailure {
                 kind: DnsFailureKind::NoSuchHost,
-                detail: format!("{host} has no address"),
+                detail: format!("unknown host {host} (it has no address)"),
             }));
         }
         if !filter || self.allow_private {

@@ -112,7 +112,7 @@ async fn private_hop(client: &HttpClient, url: &url::Url) -> Option<Resolution> 
 }
 
 fn skipped(p: &PrivateAddress) -> Resolution {
-    Resolution::new(Status::Skipped).reason(format!("{p}; pass --allow-private to check it"))
+    Resolution::new(Status::Skipped).reason(p.to_string())
 }
 
 /// HEAD first, GET when HEAD is refused or not to be trusted.
@@ -203,7 +203,7 @@ fn from_error(e: &FetchError) -> Resolution {
     match e {
         FetchError::Private(p) => skipped(p),
         FetchError::Dns(d) if d.kind == DnsFailureKind::NoSuchHost => {
-            Resolution::new(Status::Broken).reason(format!("unknown host: {}", d.detail))
+            Resolution::new(Status::Broken).reason(d.detail.clone())
         }
         FetchError::Dns(d) => {
             Resolution::new(Status::Unverifiable).reason(format!("DNS lookup failed: {}", d.detail))
