@@ -45,6 +45,9 @@ pub struct ClientConfig {
     /// Names pinned to addresses (like curl's `--resolve`); trusted as configured.
     pub pinned: Vec<(String, SocketAddr)>,
     pub user_agent: String,
+    /// A proxy is configured (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`): the proxy,
+    /// not refcheck's resolver, looks names up, so names are checked before each hop.
+    pub proxied: bool,
 }
 
 /// One request to make.

@@ -114,6 +114,11 @@ impl ResolveOptions {
             trusted_hosts: trusted,
             pinned: self.pinned.clone(),
             user_agent: self.user_agent(),
+            proxied: ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"].iter().any(|v| {
+                std::env::var_os(v)
+                    .or_else(|| std::env::var_os(v.to_ascii_lowercase()))
+                    .is_some_and(|x| !x.is_empty())
+            }),
         }
     }
 }

@@ -9,6 +9,9 @@
 //! connected). Hosts written as IP literals never reach a resolver, so
 //! [`check_literal`] checks them before each hop.
 //!
+//! Behind a proxy the proxy looks names up, so refcheck then also looks each hop's name
+//! up itself before the request (see `url.rs`).
+//!
 //! The endpoints the user configures (`--doi-resolver`, `--crossref-api`, pinned
 //! names) are trusted as given: their names pass the resolver unfiltered.
 //!

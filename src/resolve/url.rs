@@ -91,8 +91,9 @@ pub async fn check(client: &HttpClient, raw: &str) -> Resolution {
 }
 
 /// `Some(skipped)` when `url` points at an address article content must not reach.
-/// Names are left to the resolver, except the configured endpoints' names, which the
-/// resolver trusts: those are checked here when an article links to them.
+/// Names are left to the resolver, except where it is not asked: the configured
+/// endpoints' names (which it trusts) and every name when a proxy does the lookups.
+/// A lookup that fails here decides nothing; only a private answer does.
 async fn private_hop(client: &HttpClient, url: &url::Url) -> Option<Resolution> {
     if client.config().allow_private {
         return None;
@@ -101,7 +102,7 @@ async fn private_hop(client: &HttpClient, url: &url::Url) -> Option<Resolution> 
         return Some(skipped(&p));
     }
     let host = url.host_str()?;
-    if client.resolver().is_trusted(host) {
+    if client.resolver().is_trusted(host) || client.config().proxied {
         if let Err(e) = client.resolver().lookup(host, true).await {
             if let Some(p) = find_cause::<PrivateAddress>(e.as_ref()) {
                 return Some(skipped(p));
