@@ -206,6 +206,30 @@ async fn a_corrupt_cache_is_a_warning_and_is_rebuilt() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_unusable_cache_directory_is_a_warning_not_a_failure() {
+    let server = registry(&["10.1002/chem.202000622"]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let article = write_article(dir.path(), "a.txt");
+    let not_a_dir = dir.path().join("cache-is-a-file");
+    std::fs::write(&not_a_dir, b"").expect("write");
+    let uri = server.uri();
+    let (report, stderr, code) =
+        tokio::task::spawn_blocking(move || run(refcheck(&uri, Some(&not_a_dir)), &[&article]))
+            .await
+            .expect("joins");
+    assert!(
+        stderr.contains("warning: resolution cache disabled"),
+        "{stderr}"
+    );
+    assert_eq!(
+        code,
+        Some(1),
+        "the run goes on: the missing DOI is still found"
+    );
+    assert_eq!(statuses(&report).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_registry_makes_dois_unverifiable_not_missing() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let closed = format!("http://{}", listener.local_addr().expect("address"));

@@ -159,7 +159,7 @@ pub fn resolve_keys(keys: &[IdKey], options: &ResolveOptions, progress: &dyn Pro
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
         outcome.warnings.push(format!(
-            "resolution cache entry {first}{}; the cache is rebuilt as refcheck runs (--no-cache skips it)",
+            "resolution cache: entry {first}{}; results were resolved again, and the cache is rebuilt as refcheck runs (--no-cache turns it off)",
             if more > 0 { format!(" (and {more} more)") } else { String::new() }
         ));
     }
