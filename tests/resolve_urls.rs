@@ -261,6 +261,25 @@ async fn a_redirect_loop_is_broken() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_redirect_loop_that_sets_cookies_is_unverifiable() {
+    let server = MockServer::start().await;
+    Mock::given(path("/check"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", "/check")
+                .insert_header("set-cookie", "session=1; Path=/"),
+        )
+        .mount(&server)
+        .await;
+    let r = resolve_url(&format!("{}/check", server.uri()), &options());
+    assert_status(&r, Status::Unverifiable);
+    assert!(
+        r.reason.as_deref().unwrap_or("").contains("cookies"),
+        "{r:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_endless_slow_body_does_not_hang_the_run() {
     let (url, _) = endless_slow_body().await;
     let mut o = options();

@@ -172,15 +172,17 @@ impl HttpClient {
     }
 
     /// GET a configured (trusted) endpoint such as the DOI registry or Crossref, with
-    /// the per-host limits and retries; the body is read up to [`BODY_CAP`].
+    /// the per-host limits and retries; the body is read up to `body_cap` bytes
+    /// ([`BODY_CAP`] suits most JSON records).
     pub async fn get_trusted(
         &self,
         url: url::Url,
         accept: Option<&str>,
+        body_cap: usize,
     ) -> Result<Fetched, FetchError> {
         let mut req = Request::new(Method::GET, url);
         req.accept = accept.map(str::to_string);
-        req.body_cap = BODY_CAP;
+        req.body_cap = body_cap;
         self.fetch(&req).await
     }
 

@@ -34,6 +34,9 @@ const DOI_PATH: &AsciiSet = &CONTROLS
     .add(b'\\')
     .add(b'+');
 
+/// A handle record is a few KiB; more than this is not a handle record.
+const HANDLE_BODY_CAP: usize = 64 * 1024;
+
 /// `doi` as it goes into a URL path.
 pub fn encode(doi: &str) -> String {
     let mut s = utf8_percent_encode(doi, DOI_PATH).to_string();
@@ -68,7 +71,10 @@ pub async fn check(client: &HttpClient, base: &url::Url, doi: &str) -> Resolutio
         Ok(u) => u,
         Err(e) => return Resolution::new(Status::Unverifiable).reason(e),
     };
-    match client.get_trusted(url, Some("application/json")).await {
+    match client
+        .get_trusted(url, Some("application/json"), HANDLE_BODY_CAP)
+        .await
+    {
         Ok(f) => interpret(f.status, &f.body),
         Err(FetchError::RetryAfterTooLong { status, wait }) => {
             let mut r = Resolution::new(Status::Unverifiable).reason(format!(

@@ -11,6 +11,9 @@
 //! - `--exclude`d identifiers are not resolved and stay `unchecked`;
 //! - the library never prints: progress goes to a [`Progress`] the caller supplies,
 //!   and problems with the cache come back as warnings in [`Outcome`].
+//!
+//! Lookups of registered metadata (Crossref) belong on the same client, limits and
+//! retries: [`client::HttpClient::get_trusted`] is the entry point for them.
 
 pub mod cache;
 pub mod client;

@@ -11,13 +11,15 @@
 //!   a refused connection, a redirect loop. 401, 403, 429, 999, bot-challenge pages,
 //!   timeouts, 5xx and an unreachable DNS server are `unverifiable`: the page may well
 //!   be alive, and calling it broken would teach users to ignore refcheck.
+//! - A redirect loop that sets cookies is `unverifiable`: refcheck keeps no cookies,
+//!   and such loops are how sites check for a browser.
 //! - A chain that starts with permanent redirects (301, 308) and ends on a live page
 //!   is `redirected`, naming the address the permanent redirects lead to.
 
 use super::client::{is_html, FetchError, Fetched, HttpClient, Request, BODY_CAP};
 use super::safety::{check_literal, find_cause, DnsFailureKind, PrivateAddress};
 use crate::model::{Resolution, Status};
-use reqwest::header::LOCATION;
+use reqwest::header::{LOCATION, SET_COOKIE};
 use reqwest::Method;
 use std::collections::HashSet;
 
@@ -37,6 +39,7 @@ pub async fn check(client: &HttpClient, raw: &str) -> Resolution {
     // Where the leading run of permanent redirects leads, if the chain starts with one.
     let mut moved_to: Option<url::Url> = None;
     let mut still_permanent = true;
+    let mut wants_cookies = false;
     for hop in 0..=MAX_REDIRECTS {
         if let Some(skip) = private_hop(client, &current).await {
             return skip;
@@ -68,9 +71,17 @@ pub async fn check(client: &HttpClient, raw: &str) -> Resolution {
             r.http_status = Some(fetched.status);
             return r;
         }
+        wants_cookies |= fetched.headers.contains_key(SET_COOKIE);
         if !seen.insert(next.clone()) {
-            let mut r =
-                Resolution::new(Status::Broken).reason(format!("redirect loop back to {next}"));
+            // A loop that sets cookies is a browser check (cookies are never kept),
+            // not a dead link.
+            let mut r = if wants_cookies {
+                Resolution::new(Status::Unverifiable).reason(format!(
+                    "redirect loop back to {next} that asks for cookies"
+                ))
+            } else {
+                Resolution::new(Status::Broken).reason(format!("redirect loop back to {next}"))
+            };
             r.http_status = Some(fetched.status);
             return r;
         }
