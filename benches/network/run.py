@@ -226,6 +226,8 @@ async def main():
               f"response {r['span']:.2f} s")
         if "statuses" in r:
             print(f"{'':9} statuses: {r['statuses']}")
+            if sum(v for v in r["statuses"].values() if isinstance(v, int)) != n:
+                print(f"{'':9} WARNING: refcheck did not report {n} URLs; does this build extract URLs?")
     print("\nall refcheck runs (s): " + ", ".join("%.2f" % r["wall"] for r in results))
     ok = (best["wall"] <= 1.15 * ideal and best["peak"] <= args.concurrency
           and best["host_peak"] <= args.per_host and best["rss"] < 100)
