@@ -252,6 +252,11 @@ mod tests {
         assert!(check_literal(&bad).is_err());
         let v6 = url::Url::parse("http://[::1]/").expect("test url");
         assert!(check_literal(&v6).is_err());
+        // Numeric spellings of 127.0.0.1 are parsed as the address they are.
+        for sneaky in ["http://2130706433/", "http://0x7f.1/", "http://127.1/"] {
+            let u = url::Url::parse(sneaky).expect("test url");
+            assert!(check_literal(&u).is_err(), "{sneaky}");
+        }
         let name = url::Url::parse("http://localhost/").expect("test url");
         assert!(
             check_literal(&name).is_ok(),
