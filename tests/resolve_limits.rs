@@ -45,3 +45,31 @@ async fn per_host_and_overall_limits_are_never_exceeded() {
         "the overall limit binds"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_slows_its_host_for_the_rest_of_the_run() {
+    let (port, arrivals) = throttling_server().await;
+    let keys: Vec<_> = (0..4)
+        .map(|i| url_key(&format!("http://127.0.0.1:{port}/p/{i}")))
+        .collect();
+    let mut o = options();
+    o.per_host = 1;
+    let out = resolve_keys(&keys, &o, &NoProgress);
+    assert!(
+        out.resolutions.values().all(|r| r.status() == Status::Ok),
+        "{out:?}"
+    );
+    let times = arrivals.lock().expect("lock").clone();
+    assert_eq!(
+        times.len(),
+        5,
+        "one 429, then a GET for it and a HEAD for each other URL"
+    );
+    for pair in times.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= Duration::from_millis(450),
+            "requests after a 429 are spaced out: {gap:?}"
+        );
+    }
+}

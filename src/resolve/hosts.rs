@@ -102,7 +102,9 @@ impl Host {
                 (pace.interval * 2).min(MAX_INTERVAL)
             };
         }
-        if let Some(wait) = retry_after {
+        // The next request waits for the Retry-After, or at least one interval.
+        let wait = retry_after.unwrap_or(pace.interval);
+        if !wait.is_zero() {
             let until = Instant::now() + wait;
             pace.next_start = Some(pace.next_start.map_or(until, |t| t.max(until)));
         }

@@ -168,3 +168,35 @@ pub async fn delayed_server(delay: Duration) -> (u16, Arc<InFlight>) {
     });
     (port, stats)
 }
+
+/// A server whose first answer is 429 (no Retry-After) and every later one 200;
+/// returns its port and the arrival time of each request.
+pub async fn throttling_server() -> (u16, Arc<std::sync::Mutex<Vec<std::time::Instant>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let shared = arrivals.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let arrivals = shared.clone();
+            tokio::spawn(async move {
+                while read_head(&mut sock).await.is_some() {
+                    let first = {
+                        let mut a = arrivals.lock().unwrap_or_else(|e| e.into_inner());
+                        a.push(std::time::Instant::now());
+                        a.len() == 1
+                    };
+                    let reply: &[u8] = if first {
+                        b"HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n"
+                    } else {
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
+                    };
+                    if sock.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, arrivals)
+}
