@@ -177,20 +177,8 @@ impl Cli {
     /// when one code is named twice, the more lenient winning.
     pub fn levels(&self) -> Result<Levels, UsageError> {
         let mut levels = Levels::default();
-        let groups = [
-            (&self.deny, Level::At(Severity::Error)),
-            (&self.warn, Level::At(Severity::Warning)),
-            (&self.allow, Level::Allow),
-        ];
-        for (names, level) in groups {
-            for name in names {
-                let code: Code = name.parse().map_err(|e| {
-                    UsageError(format!(
-                        "{e}; `refcheck --explain CODE` lists what each code means"
-                    ))
-                })?;
-                levels.set(code, level);
-            }
+        for (code, level) in self.level_changes()? {
+            levels.set(code, level);
         }
         Ok(levels)
     }
@@ -215,15 +203,6 @@ impl Cli {
         }
         Ok(changes)
     }
-
-    /// Validate the command line into the library's options.
-    pub fn options(&self) -> Result<crate::Options, UsageError> {
-        Ok(crate::Options {
-            input_format: self.input_format,
-            levels: self.levels()?,
-            offline: self.offline,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -243,7 +222,7 @@ mod tests {
     #[test]
     fn bad_codes_are_usage_errors() {
         let cli = Cli::parse_from(["refcheck", "--deny", "uncited-refernce", "a.txt"]);
-        let err = cli.options().unwrap_err();
+        let err = cli.levels().unwrap_err();
         assert!(
             err.0.contains("did you mean `uncited-reference`"),
             "{}",

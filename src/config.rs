@@ -21,8 +21,12 @@ use crate::cli::{Cli, ColorChoice, FailOn, UsageError};
 use crate::diagnostic::{Code, Level, Severity};
 use crate::model::Format;
 use crate::report::OutputFormat;
+use crate::resolve::hosts::HostLimits;
+use crate::resolve::ResolveOptions;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, ValueEnum};
+use regex::Regex;
+use reqwest::header::{HeaderName, HeaderValue};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -331,6 +335,67 @@ fn check_hosts(hosts: &BTreeMap<String, HostSettings>) -> Result<(), UsageError>
     Ok(())
 }
 
+impl NetworkSettings {
+    /// The resolver's options: unset values keep DESIGN.md's defaults.
+    pub fn resolve_options(&self) -> Result<ResolveOptions, UsageError> {
+        use crate::resolve::options::{parse_endpoint, parse_remap};
+        let mut o = ResolveOptions::default();
+        if let Some(n) = self.concurrency {
+            o.concurrency = n;
+        }
+        if let Some(n) = self.per_host {
+            o.per_host = n;
+        }
+        if let Some(t) = self.timeout {
+            o.timeout = t;
+        }
+        if let Some(n) = self.retries {
+            o.retries = n.min(10);
+        }
+        for pattern in &self.exclude {
+            o.exclude.push(Regex::new(pattern).map_err(|e| {
+                UsageError(format!("exclude: bad regular expression `{pattern}`: {e}"))
+            })?);
+        }
+        for rule in &self.remap {
+            o.remap.push(parse_remap(rule).map_err(UsageError)?);
+        }
+        if let Some(u) = &self.doi_resolver {
+            o.doi_resolver = parse_endpoint("--doi-resolver", u).map_err(UsageError)?;
+        }
+        if let Some(u) = &self.crossref_api {
+            o.crossref_api = parse_endpoint("--crossref-api", u).map_err(UsageError)?;
+        }
+        o.mailto = self.mailto.clone();
+        o.cache = !self.no_cache;
+        o.cache_dir = self.cache_dir.clone();
+        o.allow_private = self.allow_private;
+        for (host, h) in &self.hosts {
+            let mut headers = Vec::new();
+            for (name, value) in &h.headers {
+                let bad = || {
+                    UsageError(format!(
+                        "[hosts.\"{host}\"] header `{name}` cannot be sent in HTTP"
+                    ))
+                };
+                headers.push((
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?,
+                    HeaderValue::from_str(value).map_err(|_| bad())?,
+                ));
+            }
+            o.hosts.insert(
+                host.clone(),
+                HostLimits {
+                    concurrency: h.concurrency,
+                    interval: h.interval(),
+                    headers,
+                },
+            );
+        }
+        Ok(o)
+    }
+}
+
 impl Settings {
     /// Merge the command line (`cli`, parsed from `matches`) with the configuration
     /// file it names or that is found from `cwd`.
@@ -463,15 +528,13 @@ impl Settings {
     }
 
     /// The library's options for this run.
-    ///
-    /// The network settings in [`Settings::network`] are handed to the resolver here
-    /// once it takes them.
-    pub fn options(&self) -> crate::Options {
-        crate::Options {
+    pub fn options(&self) -> Result<crate::Options, UsageError> {
+        Ok(crate::Options {
             input_format: self.input_format,
             levels: self.levels.clone(),
             offline: self.offline,
-        }
+            resolve: self.network.resolve_options()?,
+        })
     }
 }
 

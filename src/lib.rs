@@ -23,6 +23,7 @@ pub mod input;
 pub mod metadata;
 pub mod model;
 pub mod report;
+pub mod resolve;
 pub mod source;
 
 pub use diagnostic::{Code, Finding, Severity};
@@ -44,10 +45,21 @@ pub struct Options {
     pub levels: Levels,
     /// No network.
     pub offline: bool,
+    /// How DOIs and URLs are resolved (unless `offline`).
+    pub resolve: resolve::ResolveOptions,
 }
 
 /// Read, extract and check the articles at `paths` (files, directories, `-`).
 pub fn check_paths(paths: &[PathBuf], options: &Options) -> Report {
+    check_paths_with(paths, options, &resolve::NoProgress)
+}
+
+/// [`check_paths`], reporting the progress of resolution to `progress`.
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &dyn resolve::Progress,
+) -> Report {
     let (inputs, mut errors) = input::collect(paths);
     let mut sources = Vec::with_capacity(inputs.len());
     for item in &inputs {
@@ -56,15 +68,25 @@ pub fn check_paths(paths: &[PathBuf], options: &Options) -> Report {
             Err(e) => errors.push(e),
         }
     }
-    check_sources(sources, errors, options)
+    check_sources_with(sources, errors, options, progress)
 }
 
 /// Extract and check articles already in memory. `errors` are input errors met
 /// while reading them; they are carried into the report.
 pub fn check_sources(
     sources: Vec<SourceFile>,
+    errors: Vec<InputError>,
+    options: &Options,
+) -> Report {
+    check_sources_with(sources, errors, options, &resolve::NoProgress)
+}
+
+/// [`check_sources`], reporting the progress of resolution to `progress`.
+pub fn check_sources_with(
+    sources: Vec<SourceFile>,
     mut errors: Vec<InputError>,
     options: &Options,
+    progress: &dyn resolve::Progress,
 ) -> Report {
     let mut files = Vec::with_capacity(sources.len());
     let mut findings = Vec::new();
@@ -91,14 +113,20 @@ pub fn check_sources(
             cited,
         });
     }
+    let mut outcome = resolve::Outcome::default();
+    if !options.offline {
+        outcome = resolve::resolve_keys(&resolve::keys_of(&files), &options.resolve, progress);
+        findings.extend(resolve::findings(&files, &outcome.resolutions));
+    }
     let mut findings = options.levels.apply(findings);
     findings.sort_by_key(|f| (f.file, f.span.start, f.code));
     Report {
         files,
         findings,
         errors,
-        resolutions: Default::default(),
+        resolutions: outcome.resolutions,
         evidence: Default::default(),
         suggestions: Default::default(),
+        warnings: outcome.warnings,
     }
 }

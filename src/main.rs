@@ -4,9 +4,12 @@ use anyhow::Context;
 use clap::{CommandFactory, FromArgMatches};
 use refcheck::cli::{Cli, ColorChoice};
 use refcheck::config::Settings;
+use refcheck::model::{IdKey, Resolution, Status};
 use refcheck::report::{self, OutputFormat, RenderOptions};
+use refcheck::resolve::Progress;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
@@ -51,8 +54,19 @@ fn run(cli: &Cli, matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         }
         None => settings.paths.clone(),
     };
-    let options = settings.options();
-    let report = refcheck::check_paths(&paths, &options);
+    let options = settings.options()?;
+    let show_bar = !settings.no_progress
+        && !settings.quiet
+        && settings.format == OutputFormat::Human
+        && std::io::stderr().is_terminal();
+    let report = if show_bar {
+        refcheck::check_paths_with(&paths, &options, &Bar::new())
+    } else {
+        refcheck::check_paths(&paths, &options)
+    };
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in &report.errors {
         eprintln!("error: {e}");
     }
@@ -112,6 +126,50 @@ fn link_base() -> Option<String> {
         var("GITHUB_REPOSITORY")?,
         var("GITHUB_SHA")?
     ))
+}
+
+/// The progress bar drawn on standard error while identifiers are resolved.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    problems: AtomicUsize,
+}
+
+impl Bar {
+    fn new() -> Self {
+        Bar {
+            bar: indicatif::ProgressBar::hidden(),
+            problems: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        let style = indicatif::ProgressStyle::with_template(
+            "resolving {wide_bar} {pos}/{len} {per_sec} ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        self.bar.set_style(style);
+        self.bar.set_length(total as u64);
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn resolved(&self, _key: &IdKey, resolution: &Resolution) {
+        if matches!(
+            resolution.status(),
+            Status::NotFound | Status::Broken | Status::Unverifiable | Status::Redirected
+        ) {
+            let n = self.problems.fetch_add(1, Ordering::Relaxed) + 1;
+            self.bar
+                .set_message(format!("{n} problem{}", if n == 1 { "" } else { "s" }));
+        }
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// Write a file through a temporary file in the same directory, renamed into place,

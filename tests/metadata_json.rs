@@ -20,7 +20,10 @@ fn doi_identifiers_carry_their_evidence_and_entries_their_suggestion() {
     let mut report = check_sources(
         vec![SourceFile::new("a.txt", ARTICLE)],
         Vec::new(),
-        &Options::default(),
+        &Options {
+            offline: true,
+            ..Options::default()
+        },
     );
     let registered = parse::csl(CSL).unwrap();
     let doc = &report.files[0].document;

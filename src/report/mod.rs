@@ -45,6 +45,8 @@ pub struct Report {
     pub evidence: HashMap<(usize, Span), Evidence>,
     /// DOIs proposed by `--suggest-dois`, by file index and the entry's span.
     pub suggestions: HashMap<(usize, Span), Suggestion>,
+    /// Problems the user should hear about that are not findings (an unusable cache).
+    pub warnings: Vec<String>,
 }
 
 /// Totals shown at the end of every report.
