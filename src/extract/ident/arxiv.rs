@@ -26,8 +26,10 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BARE_OLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?-u:\b)(?:{ARCHIVES})(?:\.[A-Z]{{2}})?/\d{{7}}(?:v\d+)?(?-u:\b)"))
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"(?-u:\b)(?:{ARCHIVES})(?:\.[A-Z]{{2}})?/\d{{7}}(?:v\d+)?(?-u:\b)"
+    ))
+    .expect("valid regex")
 });
 
 static NEW: LazyLock<Regex> =
@@ -49,18 +51,24 @@ pub fn arxiv_problem(id: &str) -> Option<String> {
     if let Some(c) = NEW.captures(id) {
         let (yymm, num) = (&c[1], &c[2]);
         if yymm.len() != 4 {
-            return Some(format!("arXiv:{id}: the part before the dot is YYMM (four digits)"));
+            return Some(format!(
+                "arXiv:{id}: the part before the dot is YYMM (four digits)"
+            ));
         }
         let (yy, mm) = (number(&yymm[..2]), number(&yymm[2..]));
         if !(1..=12).contains(&mm) {
             return Some(format!("arXiv:{id}: {mm:02} is not a month"));
         }
         if yy < 7 || (yy == 7 && mm < 4) {
-            return Some(format!("arXiv:{id}: ids of this form start in April 2007 (0704)"));
+            return Some(format!(
+                "arXiv:{id}: ids of this form start in April 2007 (0704)"
+            ));
         }
         let want = if yy < 15 { 4 } else { 5 };
         if num.len() != want {
-            return Some(format!("arXiv:{id}: ids from 20{yy:02}-{mm:02} have {want} digits after the dot"));
+            return Some(format!(
+                "arXiv:{id}: ids from 20{yy:02}-{mm:02} have {want} digits after the dot"
+            ));
         }
         return None;
     }
@@ -70,15 +78,22 @@ pub fn arxiv_problem(id: &str) -> Option<String> {
             return Some(format!("arXiv:{id}: {archive} is not an arXiv archive"));
         }
         if num.len() != 7 {
-            return Some(format!("arXiv:{id}: old-style ids have seven digits after the archive"));
+            return Some(format!(
+                "arXiv:{id}: old-style ids have seven digits after the archive"
+            ));
         }
         let (yy, mm) = (number(&num[..2]), number(&num[2..4]));
         if !(1..=12).contains(&mm) || !(yy >= 91 || yy <= 7) {
-            return Some(format!("arXiv:{id}: {} is not a month from 1991 to 2007", &num[..4]));
+            return Some(format!(
+                "arXiv:{id}: {} is not a month from 1991 to 2007",
+                &num[..4]
+            ));
         }
         return None;
     }
-    Some(format!("arXiv:{id} is not an arXiv identifier (2101.01234 or hep-th/9901001)"))
+    Some(format!(
+        "arXiv:{id} is not an arXiv identifier (2101.01234 or hep-th/9901001)"
+    ))
 }
 
 fn number(digits: &str) -> u32 {
@@ -89,7 +104,10 @@ fn number(digits: &str) -> u32 {
 /// is malformed; `None` for other links.
 pub(super) fn in_url(url: &str) -> Option<(String, Option<String>)> {
     let (host, rest) = super::doi::split_url(url)?;
-    if !matches!(host.as_str(), "arxiv.org" | "www.arxiv.org" | "export.arxiv.org") {
+    if !matches!(
+        host.as_str(),
+        "arxiv.org" | "www.arxiv.org" | "export.arxiv.org"
+    ) {
         return None;
     }
     let path = rest.split(['?', '#']).next().unwrap_or("");
@@ -98,7 +116,7 @@ pub(super) fn in_url(url: &str) -> Option<(String, Option<String>)> {
         .or_else(|| path.strip_prefix("/pdf/"))?
         .trim_end_matches('/');
     let id = id.strip_suffix(".pdf").unwrap_or(id);
-    if !TOKEN.find(id).is_some_and(|m| m.end() == id.len()) {
+    if TOKEN.find(id).is_none_or(|m| m.end() != id.len()) {
         return None;
     }
     Some((id.to_string(), arxiv_problem(id)))
@@ -110,10 +128,16 @@ pub(super) fn find(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Ident
     for m in LABEL.captures_iter(text) {
         let Some(whole) = m.get(0) else { continue };
         let at = whole.end();
-        let Some(tok) = TOKEN.find(&text[at..]) else { continue };
+        let Some(tok) = TOKEN.find(&text[at..]) else {
+            continue;
+        };
         let mut end = at + tok.end();
         // `2101.012345` or `2101.01234abc`: take the whole run so the problem shows it.
-        end += text[end..].chars().take_while(|c| c.is_alphanumeric()).map(char::len_utf8).sum::<usize>();
+        end += text[end..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum::<usize>();
         if skip(whole.start(), end) {
             continue;
         }
@@ -133,7 +157,10 @@ pub(super) fn find(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Ident
         if skip(m.start(), m.end()) || arxiv_problem(m.as_str()).is_some() {
             continue;
         }
-        if out.iter().any(|id: &Identifier| id.span.start <= m.start() && m.end() <= id.span.end) {
+        if out
+            .iter()
+            .any(|id: &Identifier| id.span.start <= m.start() && m.end() <= id.span.end)
+        {
             continue;
         }
         out.push(Identifier {
@@ -160,22 +187,40 @@ mod tests {
 
     #[test]
     fn new_and_old_style_ids_after_a_label() {
-        assert_eq!(found("arXiv preprint arXiv:2101.01234v2 [cs.LG]"), [("2101.01234v2".into(), false)]);
+        assert_eq!(
+            found("arXiv preprint arXiv:2101.01234v2 [cs.LG]"),
+            [("2101.01234v2".into(), false)]
+        );
         assert_eq!(found("arXiv:0706.0001."), [("0706.0001".into(), false)]);
-        assert_eq!(found("arXiv: math.GT/0309136"), [("math.GT/0309136".into(), false)]);
+        assert_eq!(
+            found("arXiv: math.GT/0309136"),
+            [("math.GT/0309136".into(), false)]
+        );
         assert_eq!(found("ARXIV 1501.00001"), [("1501.00001".into(), false)]);
     }
 
     #[test]
     fn old_style_ids_are_found_bare() {
-        assert_eq!(found("Witten, hep-th/9901001, and"), [("hep-th/9901001".into(), false)]);
+        assert_eq!(
+            found("Witten, hep-th/9901001, and"),
+            [("hep-th/9901001".into(), false)]
+        );
         assert!(found("see math/9913001").is_empty(), "month 13");
         assert!(found("hep-th/99010012").is_empty());
     }
 
     #[test]
     fn malformed_ids_after_arxiv_colon_carry_a_problem() {
-        for t in ["arXiv:2113.01234", "arXiv:2101.123", "arXiv:2101.012345", "arXiv:1412.00001", "arXiv:0612.1234", "arXiv:1234", "arXiv:foo-ph/9901001", "arXiv:hep-th/990100"] {
+        for t in [
+            "arXiv:2113.01234",
+            "arXiv:2101.123",
+            "arXiv:2101.012345",
+            "arXiv:1412.00001",
+            "arXiv:0612.1234",
+            "arXiv:1234",
+            "arXiv:foo-ph/9901001",
+            "arXiv:hep-th/990100",
+        ] {
             let got = found(t);
             assert_eq!(got.len(), 1, "{t}");
             assert!(got[0].1, "{t}");
@@ -187,8 +232,14 @@ mod tests {
 
     #[test]
     fn arxiv_links() {
-        assert_eq!(in_url("https://arxiv.org/pdf/2101.01234v1.pdf"), Some(("2101.01234v1".into(), None)));
-        assert_eq!(in_url("http://arxiv.org/abs/hep-th/9901001"), Some(("hep-th/9901001".into(), None)));
+        assert_eq!(
+            in_url("https://arxiv.org/pdf/2101.01234v1.pdf"),
+            Some(("2101.01234v1".into(), None))
+        );
+        assert_eq!(
+            in_url("http://arxiv.org/abs/hep-th/9901001"),
+            Some(("hep-th/9901001".into(), None))
+        );
         assert!(in_url("https://arxiv.org/abs/2113.01234").is_some_and(|(_, p)| p.is_some()));
         assert_eq!(in_url("https://arxiv.org/list/math/new"), None);
         assert_eq!(in_url("https://example.org/abs/2101.01234"), None);

@@ -29,7 +29,8 @@ pub(super) struct DoiMatch {
 
 /// A candidate: an optional `doi` label, then `10.` or `10/`.
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:(?-u:\b)(?P<label>doi)\s*(?P<colon>[:：])?\s*|(?-u:\b))10[./]").expect("valid regex")
+    Regex::new(r"(?i)(?:(?-u:\b)(?P<label>doi)\s*(?P<colon>[:：])?\s*|(?-u:\b))10[./]")
+        .expect("valid regex")
 });
 
 /// A DOI broken by white space, e.g. `10.1037/ 0003-066X` or `10. 1037/abc`.
@@ -86,7 +87,12 @@ fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     let mut i = at + 2;
     if b.get(i) == Some(&b'/') {
         // shortDOI (`10/abc12`), only meaningful after a label or a resolver.
-        let end = i + 1 + text[i + 1..].bytes().take_while(u8::is_ascii_alphanumeric).count();
+        let end = i
+            + 1
+            + text[i + 1..]
+                .bytes()
+                .take_while(u8::is_ascii_alphanumeric)
+                .count();
         if !intended || end == i + 1 {
             return None;
         }
@@ -109,7 +115,10 @@ fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     let prefix_end = i;
     let suffix_start = if b.get(i) == Some(&b'/') {
         i + 1
-    } else if text[i..].get(..3).is_some_and(|s| s.eq_ignore_ascii_case("%2f")) {
+    } else if text[i..]
+        .get(..3)
+        .is_some_and(|s| s.eq_ignore_ascii_case("%2f"))
+    {
         i + 3
     } else {
         let problem = format!(
@@ -198,7 +207,14 @@ static PUBLISHER_PATH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Old Wiley-style views appended after the DOI: `/doi/10.1002/x/abstract`.
-const VIEW_SUFFIXES: &[&str] = &["/abstract", "/full", "/pdf", "/epdf", "/summary", "/references"];
+const VIEW_SUFFIXES: &[&str] = &[
+    "/abstract",
+    "/full",
+    "/pdf",
+    "/epdf",
+    "/summary",
+    "/references",
+];
 
 /// Split an absolute http(s) URL into its lower-case host and the rest (from the first
 /// `/`, `?` or `#`).
@@ -263,7 +279,9 @@ pub fn doi_in_url(url: &str) -> Option<String> {
 pub fn normalize_doi(s: &str) -> Option<String> {
     let mut s = s.trim();
     for prefix in ["doi:", "info:doi/", "urn:doi:"] {
-        if s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix)) {
+        if s.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
             s = s[prefix.len()..].trim_start();
         }
     }
@@ -299,10 +317,19 @@ mod tests {
 
     #[test]
     fn bare_dois_in_text_are_lower_cased_and_trimmed() {
-        assert_eq!(values("Psychologist. 10.1037/0003-066X.60.8.840."), ["10.1037/0003-066x.60.8.840"]);
+        assert_eq!(
+            values("Psychologist. 10.1037/0003-066X.60.8.840."),
+            ["10.1037/0003-066x.60.8.840"]
+        );
         assert_eq!(values("(a DOI: 10.1130/2013.2502)."), ["10.1130/2013.2502"]);
-        assert_eq!(values("x 10.1016/S0140-6736(20)30183-5, y"), ["10.1016/s0140-6736(20)30183-5"]);
-        assert_eq!(values("10.1234/ab  10.1234/cd"), ["10.1234/ab", "10.1234/cd"]);
+        assert_eq!(
+            values("x 10.1016/S0140-6736(20)30183-5, y"),
+            ["10.1016/s0140-6736(20)30183-5"]
+        );
+        assert_eq!(
+            values("10.1234/ab  10.1234/cd"),
+            ["10.1234/ab", "10.1234/cd"]
+        );
         assert_eq!(values("10.1234/🐔💩1"), ["10.1234/🐔💩1"]);
     }
 
@@ -318,7 +345,12 @@ mod tests {
 
     #[test]
     fn labels_in_every_spelling() {
-        for t in ["doi:10.1000/ab", "DOI: 10.1000/ab", "doi 10.1000/AB", "DOI:\n10.1000/ab"] {
+        for t in [
+            "doi:10.1000/ab",
+            "DOI: 10.1000/ab",
+            "doi 10.1000/AB",
+            "DOI:\n10.1000/ab",
+        ] {
             assert_eq!(problems(t), [("10.1000/ab".to_string(), false)], "{t}");
         }
     }
@@ -326,9 +358,15 @@ mod tests {
     #[test]
     fn sici_dois_survive_whole() {
         let t = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O. Next";
-        assert_eq!(values(t), ["10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o"]);
+        assert_eq!(
+            values(t),
+            ["10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o"]
+        );
         let t = "x: 10.1002/(SICI)1096-8644(199601)99:1<135::AID-AJPA8>3.0.CO;2-#\",";
-        assert_eq!(values(t), ["10.1002/(sici)1096-8644(199601)99:1<135::aid-ajpa8>3.0.co;2-#"]);
+        assert_eq!(
+            values(t),
+            ["10.1002/(sici)1096-8644(199601)99:1<135::aid-ajpa8>3.0.co;2-#"]
+        );
     }
 
     #[test]
@@ -340,8 +378,14 @@ mod tests {
     fn intended_but_broken_dois_carry_a_problem() {
         assert_eq!(problems("doi:10.1037 ."), [("10.1037".to_string(), true)]);
         assert_eq!(problems("doi: 10.10/x"), [("10.10/x".to_string(), true)]);
-        assert_eq!(problems("doi: 10.1037/ 0003-066X"), [("10.1037/0003-066x".to_string(), true)]);
-        assert_eq!(problems("DOI 10. 1037/abc"), [("10.1037/abc".to_string(), true)]);
+        assert_eq!(
+            problems("doi: 10.1037/ 0003-066X"),
+            [("10.1037/0003-066x".to_string(), true)]
+        );
+        assert_eq!(
+            problems("DOI 10. 1037/abc"),
+            [("10.1037/abc".to_string(), true)]
+        );
         assert_eq!(problems("doi:10.1037/"), [("10.1037/".to_string(), true)]);
         // Not a DOI at all: no finding rather than a false one.
         assert!(problems("doi: not available").is_empty());
@@ -358,15 +402,30 @@ mod tests {
     #[test]
     fn urls_that_carry_dois() {
         let cases = [
-            ("https://doi.org/10.1037/0003-066X.60.8.840", Some("10.1037/0003-066x.60.8.840")),
+            (
+                "https://doi.org/10.1037/0003-066X.60.8.840",
+                Some("10.1037/0003-066x.60.8.840"),
+            ),
             ("http://dx.doi.org/10.1000/182", Some("10.1000/182")),
-            ("https://onlinelibrary.wiley.com/doi/abs/10.1002/ch.339", Some("10.1002/ch.339")),
-            ("https://x.org/doi/pdf/10.1021/acs.x.7b00001?ref=pdf", Some("10.1021/acs.x.7b00001")),
-            ("https://x.org/doi/10.1111/j.1365-2648.2006.03870.x/full", Some("10.1111/j.1365-2648.2006.03870.x")),
+            (
+                "https://onlinelibrary.wiley.com/doi/abs/10.1002/ch.339",
+                Some("10.1002/ch.339"),
+            ),
+            (
+                "https://x.org/doi/pdf/10.1021/acs.x.7b00001?ref=pdf",
+                Some("10.1021/acs.x.7b00001"),
+            ),
+            (
+                "https://x.org/doi/10.1111/j.1365-2648.2006.03870.x/full",
+                Some("10.1111/j.1365-2648.2006.03870.x"),
+            ),
             ("https://DOI.ORG/10.1000%2F182", Some("10.1000/182")),
             ("https://doi.org/10.1037", None),
             ("https://www.doi.org/the-identifier/", None),
-            ("https://web.archive.org/web/2016/https://x.org/doi/abs/10.1002/ch.339", None),
+            (
+                "https://web.archive.org/web/2016/https://x.org/doi/abs/10.1002/ch.339",
+                None,
+            ),
             ("https://x.org/papers/10.1002/ch.339", None),
             ("ftp://doi.org/10.1000/182", None),
         ];
@@ -377,9 +436,18 @@ mod tests {
 
     #[test]
     fn normalisation_strips_prefixes() {
-        assert_eq!(normalize_doi(" doi:10.1000/ABC ").as_deref(), Some("10.1000/abc"));
-        assert_eq!(normalize_doi("info:doi/10.1000/abc").as_deref(), Some("10.1000/abc"));
-        assert_eq!(normalize_doi("http://dx.doi.org/10.1000/abc").as_deref(), Some("10.1000/abc"));
+        assert_eq!(
+            normalize_doi(" doi:10.1000/ABC ").as_deref(),
+            Some("10.1000/abc")
+        );
+        assert_eq!(
+            normalize_doi("info:doi/10.1000/abc").as_deref(),
+            Some("10.1000/abc")
+        );
+        assert_eq!(
+            normalize_doi("http://dx.doi.org/10.1000/abc").as_deref(),
+            Some("10.1000/abc")
+        );
         assert_eq!(normalize_doi("10.1000/a b"), None);
         assert_eq!(normalize_doi("https://example.org/10.1000/abc"), None);
         assert_eq!(normalize_doi("10.1000/abc."), None);

@@ -64,10 +64,12 @@ fn read(text: &str, at: usize) -> Option<Read> {
         if x || value.len() > 13 {
             break;
         }
-        let Some(sep) = text[i..].chars().next() else { break };
+        let Some(sep) = text[i..].chars().next() else {
+            break;
+        };
         let next = text[i + sep.len_utf8()..].chars().next();
-        let next_is_digit =
-            next.is_some_and(|c| c.is_ascii_digit() || (value.len() == 9 && (c == 'X' || c == 'x')));
+        let next_is_digit = next
+            .is_some_and(|c| c.is_ascii_digit() || (value.len() == 9 && (c == 'X' || c == 'x')));
         spaced = matches!(sep, ' ' | '\u{A0}' | '\u{202F}');
         if !(is_hyphen(sep) || spaced) || !next_is_digit {
             break;
@@ -113,34 +115,64 @@ pub fn isbn_problem(isbn: &str) -> Option<String> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     if !digits.is_ascii() {
-        return Some(format!("ISBN {digits}: an ISBN is made of digits (and a final X)"));
+        return Some(format!(
+            "ISBN {digits}: an ISBN is made of digits (and a final X)"
+        ));
     }
     let body_ok = |n: usize| digits[..n].bytes().all(|b| b.is_ascii_digit());
     let values: Vec<u32> = digits
         .chars()
-        .map(|c| if c == 'X' { 10 } else { c.to_digit(10).unwrap_or(99) })
+        .map(|c| {
+            if c == 'X' {
+                10
+            } else {
+                c.to_digit(10).unwrap_or(99)
+            }
+        })
         .collect();
     match digits.len() {
         10 if body_ok(9) && values[9] <= 10 => {
-            let sum: u32 = values[..9].iter().enumerate().map(|(i, v)| (10 - i as u32) * v).sum();
+            let sum: u32 = values[..9]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (10 - i as u32) * v)
+                .sum();
             let check = (11 - sum % 11) % 11;
             (check != values[9]).then(|| {
-                let want = if check == 10 { "X".to_string() } else { check.to_string() };
-                format!("ISBN {digits}: the check digit should be {want}, not {}", &digits[9..])
+                let want = if check == 10 {
+                    "X".to_string()
+                } else {
+                    check.to_string()
+                };
+                format!(
+                    "ISBN {digits}: the check digit should be {want}, not {}",
+                    &digits[9..]
+                )
             })
         }
         13 if body_ok(13) => {
             if !digits.starts_with("978") && !digits.starts_with("979") {
                 return Some(format!("ISBN {digits}: an ISBN-13 starts with 978 or 979"));
             }
-            let sum: u32 = values[..12].iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { 3 * v }).sum();
+            let sum: u32 = values[..12]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i % 2 == 0 { *v } else { 3 * v })
+                .sum();
             let check = (10 - sum % 10) % 10;
             (check != values[12]).then(|| {
-                format!("ISBN {digits}: the check digit should be {check}, not {}", &digits[12..])
+                format!(
+                    "ISBN {digits}: the check digit should be {check}, not {}",
+                    &digits[12..]
+                )
             })
         }
-        10 | 13 => Some(format!("ISBN {digits}: only the last character of an ISBN-10 may be X")),
-        n => Some(format!("ISBN {digits} has {n} digits; an ISBN has 10 or 13")),
+        10 | 13 => Some(format!(
+            "ISBN {digits}: only the last character of an ISBN-10 may be X"
+        )),
+        n => Some(format!(
+            "ISBN {digits} has {n} digits; an ISBN has 10 or 13"
+        )),
     }
 }
 
@@ -208,19 +240,43 @@ mod tests {
     fn found(text: &str) -> Vec<(String, bool, &str)> {
         find(text, |_, _| false)
             .into_iter()
-            .map(|id| (id.value, id.problem.is_some(), &text[id.span.start..id.span.end]))
+            .map(|id| {
+                (
+                    id.value,
+                    id.problem.is_some(),
+                    &text[id.span.start..id.span.end],
+                )
+            })
             .collect()
     }
 
     #[test]
     fn labelled_isbns_in_every_spelling() {
         let want = |v: &str, s: &'static str| vec![(v.to_string(), false, s)];
-        assert_eq!(found("Press. p. 652. ISBN 0-521-53927-7."), want("0521539277", "0-521-53927-7"));
-        assert_eq!(found("ISBN 9780521839402."), want("9780521839402", "9780521839402"));
-        assert_eq!(found("ISBN-13: 978-1-55608-010-4"), want("9781556080104", "978-1-55608-010-4"));
-        assert_eq!(found("isbn:978 1 55608 010 4 (2001)"), want("9781556080104", "978 1 55608 010 4"));
-        assert_eq!(found("ISBN 13: 9781556080104"), want("9781556080104", "9781556080104"));
-        assert_eq!(found("ISBN 0-8044-2957-x"), want("080442957X", "0-8044-2957-x"));
+        assert_eq!(
+            found("Press. p. 652. ISBN 0-521-53927-7."),
+            want("0521539277", "0-521-53927-7")
+        );
+        assert_eq!(
+            found("ISBN 9780521839402."),
+            want("9780521839402", "9780521839402")
+        );
+        assert_eq!(
+            found("ISBN-13: 978-1-55608-010-4"),
+            want("9781556080104", "978-1-55608-010-4")
+        );
+        assert_eq!(
+            found("isbn:978 1 55608 010 4 (2001)"),
+            want("9781556080104", "978 1 55608 010 4")
+        );
+        assert_eq!(
+            found("ISBN 13: 9781556080104"),
+            want("9781556080104", "9781556080104")
+        );
+        assert_eq!(
+            found("ISBN 0-8044-2957-x"),
+            want("080442957X", "0-8044-2957-x")
+        );
     }
 
     #[test]
@@ -231,10 +287,16 @@ mod tests {
 
     #[test]
     fn bad_check_digits_and_lengths_are_problems() {
-        assert_eq!(found("ISBN 0-521-53927-8"), [("0521539278".to_string(), true, "0-521-53927-8")]);
-        assert_eq!(found("ISBN 978-0-521-83940-3")[0].1, true);
-        assert_eq!(found("ISBN 123-4-56789-012-1")[0].1, true);
-        assert_eq!(found("ISBN 0-521-539"), [("0521539".to_string(), true, "0-521-539")]);
+        assert_eq!(
+            found("ISBN 0-521-53927-8"),
+            [("0521539278".to_string(), true, "0-521-53927-8")]
+        );
+        assert!(found("ISBN 978-0-521-83940-3")[0].1);
+        assert!(found("ISBN 123-4-56789-012-1")[0].1);
+        assert_eq!(
+            found("ISBN 0-521-539"),
+            [("0521539".to_string(), true, "0-521-539")]
+        );
         assert!(isbn_problem("9771234567898").unwrap().contains("978"));
         assert!(isbn_problem("05215X9277").unwrap().contains("X"));
     }
@@ -254,8 +316,14 @@ mod tests {
 
     #[test]
     fn isbn_10_converts_to_13() {
-        assert_eq!(isbn_to_13("0-521-53927-7").as_deref(), Some("9780521539272"));
-        assert_eq!(isbn_to_13("9780521839402").as_deref(), Some("9780521839402"));
+        assert_eq!(
+            isbn_to_13("0-521-53927-7").as_deref(),
+            Some("9780521539272")
+        );
+        assert_eq!(
+            isbn_to_13("9780521839402").as_deref(),
+            Some("9780521839402")
+        );
         assert_eq!(isbn_to_13("0-521-53927-8"), None);
         assert!(isbn_is_valid("080442957X"));
     }

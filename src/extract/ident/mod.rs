@@ -50,12 +50,16 @@ static PMID: LazyLock<Regex> = LazyLock::new(|| {
 pub fn find_identifiers(text: &str, base: usize) -> Vec<Identifier> {
     let mut out = url::find(text);
     let taken = spans(&out);
-    out.extend(doi::find(text, |at| overlaps(&taken, at, at + 1)).into_iter().map(|d| Identifier {
-        kind: IdKind::Doi,
-        value: d.value,
-        span: Span::new(d.start, d.end),
-        problem: d.problem,
-    }));
+    out.extend(
+        doi::find(text, |at| overlaps(&taken, at, at + 1))
+            .into_iter()
+            .map(|d| Identifier {
+                kind: IdKind::Doi,
+                value: d.value,
+                span: Span::new(d.start, d.end),
+                problem: d.problem,
+            }),
+    );
     let taken = spans(&out);
     out.extend(arxiv::find(text, |s, e| overlaps(&taken, s, e)));
     let taken = spans(&out);
@@ -90,7 +94,10 @@ fn find_pmids(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Identifier
         .map(|m| {
             let digits = m.as_str();
             let problem = if digits.len() > 8 {
-                Some(format!("PMID {digits} has {} digits; PMIDs have at most 8", digits.len()))
+                Some(format!(
+                    "PMID {digits} has {} digits; PMIDs have at most 8",
+                    digits.len()
+                ))
             } else if digits.bytes().all(|b| b == b'0') {
                 Some("PMID 0 does not exist".to_string())
             } else {
@@ -123,7 +130,10 @@ mod tests {
         let ids = find_identifiers(text, 100);
         assert_eq!(ids.len(), 1);
         let span = ids[0].span;
-        assert_eq!(&text[span.start - 100..span.end - 100], "https://doi.org/10.3389/fpsyg.2015.02021");
+        assert_eq!(
+            &text[span.start - 100..span.end - 100],
+            "https://doi.org/10.3389/fpsyg.2015.02021"
+        );
     }
 
     #[test]
@@ -152,14 +162,18 @@ mod tests {
 
     #[test]
     fn nothing_is_found_inside_a_url() {
-        let got = kinds("https://example.org/search?term=PMID:123&isbn=0521539277&x=hep-th/9901001");
+        let got =
+            kinds("https://example.org/search?term=PMID:123&isbn=0521539277&x=hep-th/9901001");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, IdKind::Url);
     }
 
     #[test]
     fn pmids_need_their_label() {
-        assert_eq!(kinds("PMID 31234567"), [(IdKind::Pmid, "31234567".to_string())]);
+        assert_eq!(
+            kinds("PMID 31234567"),
+            [(IdKind::Pmid, "31234567".to_string())]
+        );
         assert!(kinds("pages 31234567").is_empty());
         let ids = find_identifiers("PMID: 123456789", 0);
         assert!(ids[0].problem.is_some());
@@ -168,12 +182,32 @@ mod tests {
     #[test]
     fn multi_line_entries() {
         let text = "Norcross, J. C. (2005). The Psychotherapist's Own\n     Psychotherapy. DOI:\n     10.1037/0003-066X.60.8.840";
-        assert_eq!(kinds(text), [(IdKind::Doi, "10.1037/0003-066x.60.8.840".to_string())]);
+        assert_eq!(
+            kinds(text),
+            [(IdKind::Doi, "10.1037/0003-066x.60.8.840".to_string())]
+        );
     }
 
     #[test]
     fn arbitrary_input_never_panics() {
-        let samples = ["", "10.", "10./", "doi:", "doi:10", "ISBN", "ISBN X", "ISBN 9X", "arXiv:", "http://", "https://doi.org/", "PMID:", "10.1000/\u{301}", "ISBN ä", "https://doi.org/10.1000/<", "(((10.1000/x"];
+        let samples = [
+            "",
+            "10.",
+            "10./",
+            "doi:",
+            "doi:10",
+            "ISBN",
+            "ISBN X",
+            "ISBN 9X",
+            "arXiv:",
+            "http://",
+            "https://doi.org/",
+            "PMID:",
+            "10.1000/\u{301}",
+            "ISBN ä",
+            "https://doi.org/10.1000/<",
+            "(((10.1000/x",
+        ];
         for s in samples {
             let _ = find_identifiers(s, 0);
         }

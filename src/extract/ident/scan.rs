@@ -41,10 +41,7 @@ pub(super) fn is_stop(c: char) -> bool {
 
 /// Punctuation that ends a sentence or a clause rather than an identifier.
 fn is_trailing(c: char) -> bool {
-    matches!(
-        c,
-        '.' | ',' | ';' | ':' | '!' | '?' | '*' | '…' | '‘' | '’'
-    )
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '*' | '…' | '‘' | '’')
 }
 
 /// The end (exclusive) of the run that starts at `start`, before trimming.
@@ -168,7 +165,10 @@ mod tests {
 
     #[test]
     fn angle_brackets_are_kept_only_in_sici_dois() {
-        assert_eq!(doi("10.1/(SICI)1(1)49:8<693::AID>3.0.CO;2-O"), "10.1/(SICI)1(1)49:8<693::AID>3.0.CO;2-O");
+        assert_eq!(
+            doi("10.1/(SICI)1(1)49:8<693::AID>3.0.CO;2-O"),
+            "10.1/(SICI)1(1)49:8<693::AID>3.0.CO;2-O"
+        );
         assert_eq!(doi("10.1/x</p>"), "10.1/x");
         assert_eq!(doi("10.1/x>"), "10.1/x");
         assert_eq!(url("x.org/a>."), "x.org/a");
@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(url("x.org/a｜bar"), "x.org/a");
         assert_eq!(url("x.org/a。next"), "x.org/a");
         assert_eq!(url("x.org/a\u{202C}"), "x.org/a");
-        assert_eq!(url("x.org/someone-നിന്നെ-പോലൊരാള്‍.html"), "x.org/someone-നിന്നെ-പോലൊരാള്‍.html");
+        assert_eq!(
+            url("x.org/someone-നിന്നെ-പോലൊരാള്‍.html"),
+            "x.org/someone-നിന്നെ-പോലൊരാള്‍.html"
+        );
     }
 
     #[test]

@@ -37,7 +37,13 @@ pub(super) fn find(text: &str) -> Vec<Identifier> {
     out
 }
 
-fn identifier(kind: IdKind, value: String, start: usize, end: usize, problem: Option<String>) -> Identifier {
+fn identifier(
+    kind: IdKind,
+    value: String,
+    start: usize,
+    end: usize,
+    problem: Option<String>,
+) -> Identifier {
     Identifier {
         kind,
         value,
@@ -74,7 +80,9 @@ fn url_at(text: &str, start: usize, path: usize) -> Option<Identifier> {
 /// malformed one is reported as an invalid DOI, since a DOI was clearly meant.
 fn resolver_doi(text: &str, start: usize, after_scheme: usize) -> Option<Identifier> {
     let rest = &text[after_scheme..];
-    let host_len = rest.find(['/', '?', '#']).filter(|&n| !rest[..n].contains(scan::is_stop))?;
+    let host_len = rest
+        .find(['/', '?', '#'])
+        .filter(|&n| !rest[..n].contains(scan::is_stop))?;
     let host = rest[..host_len].to_ascii_lowercase();
     if !doi::is_resolver(&host) || !rest[host_len..].starts_with('/') {
         return None;
@@ -96,7 +104,13 @@ fn resolver_doi(text: &str, start: usize, after_scheme: usize) -> Option<Identif
             d.value, d.value
         )
     });
-    Some(identifier(IdKind::Doi, d.value, start, d.end, Some(problem)))
+    Some(identifier(
+        IdKind::Doi,
+        d.value,
+        start,
+        d.end,
+        Some(problem),
+    ))
 }
 
 /// Is the URL written between `"…"` or `<…>`, so that its closing delimiter (not
@@ -104,7 +118,10 @@ fn resolver_doi(text: &str, start: usize, after_scheme: usize) -> Option<Identif
 fn delimited(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    matches!((before, after), (Some('"'), Some('"')) | (Some('<'), Some('>')))
+    matches!(
+        (before, after),
+        (Some('"'), Some('"')) | (Some('<'), Some('>'))
+    )
 }
 
 /// Does `rest` (what follows `scheme://`) start with a plausible host?
@@ -154,31 +171,61 @@ mod tests {
 
     #[test]
     fn urls_end_before_sentence_punctuation() {
-        assert_eq!(urls("Retrieved from: https://x.org/a/b/."), ["https://x.org/a/b/"]);
-        assert_eq!(urls("(see https://x.org/a_(b)), and"), ["https://x.org/a_(b)"]);
-        assert_eq!(urls("[x](https://x.org/a) <https://y.org/b>."), ["https://x.org/a", "https://y.org/b"]);
+        assert_eq!(
+            urls("Retrieved from: https://x.org/a/b/."),
+            ["https://x.org/a/b/"]
+        );
+        assert_eq!(
+            urls("(see https://x.org/a_(b)), and"),
+            ["https://x.org/a_(b)"]
+        );
+        assert_eq!(
+            urls("[x](https://x.org/a) <https://y.org/b>."),
+            ["https://x.org/a", "https://y.org/b"]
+        );
         assert_eq!(urls("'quoted https://x.org/a'"), ["https://x.org/a"]);
-        assert_eq!(urls("HTTP://X.ORG/?q=1&r=2#f."), ["HTTP://X.ORG/?q=1&r=2#f"]);
+        assert_eq!(
+            urls("HTTP://X.ORG/?q=1&r=2#f."),
+            ["HTTP://X.ORG/?q=1&r=2#f"]
+        );
     }
 
     #[test]
     fn a_url_inside_a_url_is_one_url() {
         let t = "https://web.archive.org/web/2016/http://x.com/english/ next";
-        assert_eq!(urls(t), ["https://web.archive.org/web/2016/http://x.com/english/"]);
+        assert_eq!(
+            urls(t),
+            ["https://web.archive.org/web/2016/http://x.com/english/"]
+        );
     }
 
     #[test]
     fn quoted_urls_keep_their_last_character() {
-        assert_eq!(urls("<a href=\"https://x.org/smth.\">x</a>"), ["https://x.org/smth."]);
+        assert_eq!(
+            urls("<a href=\"https://x.org/smth.\">x</a>"),
+            ["https://x.org/smth."]
+        );
         assert_eq!(urls("<https://x.org/a.>"), ["https://x.org/a."]);
     }
 
     #[test]
     fn malformed_hosts_and_glued_schemes_are_not_urls() {
-        for t in ["http://", "http://.x.org", "http://-x.org", "http://x.org_", "_http://x.org", "http://#", "http://x.org:99999999/", "xhttp://a.org"] {
+        for t in [
+            "http://",
+            "http://.x.org",
+            "http://-x.org",
+            "http://x.org_",
+            "_http://x.org",
+            "http://#",
+            "http://x.org:99999999/",
+            "xhttp://a.org",
+        ] {
             assert!(urls(t).is_empty(), "{t}");
         }
-        assert_eq!(urls("http://user:pw@x.org:8080/a"), ["http://user:pw@x.org:8080/a"]);
+        assert_eq!(
+            urls("http://user:pw@x.org:8080/a"),
+            ["http://user:pw@x.org:8080/a"]
+        );
         assert_eq!(urls("http://[::1]:8080/a"), ["http://[::1]:8080/a"]);
         assert_eq!(urls("http://✪df.ws/123"), ["http://✪df.ws/123"]);
     }
@@ -186,11 +233,28 @@ mod tests {
     #[test]
     fn doi_urls_are_dois_with_the_url_span() {
         let t = "Psychologist. https://doi.org/10.1037/0003-066X.60.8.840. Next";
-        assert_eq!(found(t), [(IdKind::Doi, "10.1037/0003-066x.60.8.840".into(), "https://doi.org/10.1037/0003-066X.60.8.840")]);
+        assert_eq!(
+            found(t),
+            [(
+                IdKind::Doi,
+                "10.1037/0003-066x.60.8.840".into(),
+                "https://doi.org/10.1037/0003-066X.60.8.840"
+            )]
+        );
         let t = "from: https://onlinelibrary.wiley.com/doi/abs/10.1002/ch.339";
-        assert_eq!(found(t), [(IdKind::Doi, "10.1002/ch.339".into(), "https://onlinelibrary.wiley.com/doi/abs/10.1002/ch.339")]);
+        assert_eq!(
+            found(t),
+            [(
+                IdKind::Doi,
+                "10.1002/ch.339".into(),
+                "https://onlinelibrary.wiley.com/doi/abs/10.1002/ch.339"
+            )]
+        );
         let t = "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O.";
-        assert_eq!(found(t)[0].1, "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o");
+        assert_eq!(
+            found(t)[0].1,
+            "10.1002/(sici)1097-4571(199806)49:8<693::aid-asi4>3.0.co;2-o"
+        );
     }
 
     #[test]
@@ -199,16 +263,32 @@ mod tests {
         assert_eq!(ids.len(), 1);
         assert_eq!((ids[0].kind, ids[0].problem.is_some()), (IdKind::Doi, true));
         let ids = find("https://doi.org/ 10.1037/abc");
-        assert_eq!((ids[0].kind, ids[0].value.as_str()), (IdKind::Doi, "10.1037/abc"));
+        assert_eq!(
+            (ids[0].kind, ids[0].value.as_str()),
+            (IdKind::Doi, "10.1037/abc")
+        );
         assert!(ids[0].problem.is_some());
         // A page about DOIs is a URL.
-        assert_eq!(found("https://www.doi.org/the-identifier/")[0].0, IdKind::Url);
+        assert_eq!(
+            found("https://www.doi.org/the-identifier/")[0].0,
+            IdKind::Url
+        );
     }
 
     #[test]
     fn arxiv_links_are_arxiv_ids() {
         let t = "https://arxiv.org/abs/2101.01234v2.";
-        assert_eq!(found(t), [(IdKind::Arxiv, "2101.01234v2".into(), "https://arxiv.org/abs/2101.01234v2")]);
-        assert_eq!(found("https://arxiv.org/list/cs.LG/recent")[0].0, IdKind::Url);
+        assert_eq!(
+            found(t),
+            [(
+                IdKind::Arxiv,
+                "2101.01234v2".into(),
+                "https://arxiv.org/abs/2101.01234v2"
+            )]
+        );
+        assert_eq!(
+            found("https://arxiv.org/list/cs.LG/recent")[0].0,
+            IdKind::Url
+        );
     }
 }
