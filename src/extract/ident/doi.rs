@@ -53,33 +53,37 @@ pub(super) fn find(text: &str, skip: impl Fn(usize) -> bool) -> Vec<DoiMatch> {
         let Some(found) = parse_at(text, at, labelled) else {
             continue;
         };
+        // What was scanned is judged once, so the search stays linear.
+        done = found.end;
         // "Doi 10.5" in a name or a title is not a DOI without its slash; "doi:10.5" is.
         let weak = m.name("colon").is_none() && !text[at..found.end].contains('/');
-        if found.problem.is_some() && weak {
+        if found.problem.is_some() && (!labelled || weak) {
             continue;
         }
-        done = found.end;
         out.push(found);
     }
     out
 }
 
-/// Parse the DOI whose `10` starts at `at`. `intended` is true after a `doi` label or
-/// a resolver: then a malformed DOI is returned with a problem instead of `None`.
+/// Parse the DOI whose `10` starts at `at`; a malformed one comes with its problem.
+/// `intended` is true after a `doi` label or a resolver: then short DOIs (`10/abc`)
+/// and DOIs broken by white space are recognised too.
 pub(super) fn parse_at(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     let strict = parse_strict(text, at, intended);
     match strict {
         Some(ref m) if m.problem.is_none() => strict,
         _ if intended => spaced(text, at).or(strict),
-        _ => None,
+        _ => strict,
     }
 }
 
 /// `10.` + registrant + `/` + suffix, all without white space.
 fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     let b = text.as_bytes();
+    // Digit runs are read at most 12 long, so a prefix costs O(1) to judge.
     let digits = |mut i: usize| {
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
+        let limit = i + 12;
+        while i < limit && b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
         i
@@ -104,12 +108,12 @@ fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     let registrant = (i + 1, digits(i + 1));
     i = registrant.1;
     let mut groups = 0;
-    while b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+    while groups < 6 && b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i = digits(i + 1);
         groups += 1;
     }
     let reg = &text[registrant.0..registrant.1];
-    if reg.is_empty() {
+    if reg.is_empty() || b.get(i).is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let prefix_end = i;
@@ -125,13 +129,13 @@ fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
             "the DOI {} has no suffix: a DOI is a prefix, a slash and a suffix (10.1000/xyz)",
             &text[at..prefix_end]
         );
-        return intended.then(|| found(text, at, prefix_end, Some(problem)));
+        return Some(found(text, at, prefix_end, Some(problem)));
     };
     let end = scan::scan(text, suffix_start, Run::Doi);
     let suffix = &text[suffix_start..end.max(suffix_start)];
     if suffix.is_empty() {
         let problem = format!("the DOI {} has an empty suffix", &text[at..suffix_start]);
-        return intended.then(|| found(text, at, suffix_start, Some(problem)));
+        return Some(found(text, at, suffix_start, Some(problem)));
     }
     let isbn_a = groups > 0 && (reg == "978" || reg == "979");
     let problem = if isbn_a {
@@ -145,9 +149,6 @@ fn parse_strict(text: &str, at: usize, intended: bool) -> Option<DoiMatch> {
     } else {
         None
     };
-    if problem.is_some() && !intended {
-        return None;
-    }
     Some(found(text, at, end, problem))
 }
 
@@ -219,10 +220,14 @@ const VIEW_SUFFIXES: &[&str] = &[
 /// Split an absolute http(s) URL into its lower-case host and the rest (from the first
 /// `/`, `?` or `#`).
 pub(super) fn split_url(url: &str) -> Option<(String, &str)> {
-    let lower_scheme = url.get(..8).map(str::to_ascii_lowercase)?;
-    let after = if lower_scheme.starts_with("https://") {
+    let starts = |p: &str| {
+        url.as_bytes()
+            .get(..p.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    let after = if starts("https://") {
         8
-    } else if lower_scheme.starts_with("http://") {
+    } else if starts("http://") {
         7
     } else {
         return None;

@@ -29,10 +29,10 @@ pub(super) fn find(text: &str) -> Vec<Identifier> {
         if m.start() < done {
             continue;
         }
-        if let Some(id) = url_at(text, m.start(), m.end()) {
-            done = id.span.end;
-            out.push(id);
-        }
+        // A run judged not to be a URL is not searched again, so the pass stays linear.
+        let (id, end) = url_at(text, m.start(), m.end());
+        done = end;
+        out.extend(id);
     }
     out
 }
@@ -52,10 +52,12 @@ fn identifier(
     }
 }
 
-/// The identifier for the URL whose scheme spans `start..path`.
-fn url_at(text: &str, start: usize, path: usize) -> Option<Identifier> {
+/// The identifier for the URL whose scheme spans `start..path`, and where its run
+/// ends.
+fn url_at(text: &str, start: usize, path: usize) -> (Option<Identifier>, usize) {
     if let Some(id) = resolver_doi(text, start, path) {
-        return Some(id);
+        let end = id.span.end;
+        return (Some(id), end);
     }
     let raw_end = scan::run_end(text, start, Run::Url);
     let end = if delimited(text, start, raw_end) {
@@ -65,15 +67,16 @@ fn url_at(text: &str, start: usize, path: usize) -> Option<Identifier> {
     };
     let url = &text[start..end];
     if !host_is_well_formed(&url[path - start..]) {
-        return None;
+        return (None, raw_end);
     }
-    if let Some((value, problem)) = arxiv::in_url(url) {
-        return Some(identifier(IdKind::Arxiv, value, start, end, problem));
-    }
-    if let Some(value) = doi::doi_in_url(url) {
-        return Some(identifier(IdKind::Doi, value, start, end, None));
-    }
-    Some(identifier(IdKind::Url, url.to_string(), start, end, None))
+    let id = if let Some((value, problem)) = arxiv::in_url(url) {
+        identifier(IdKind::Arxiv, value, start, end, problem)
+    } else if let Some(value) = doi::doi_in_url(url) {
+        identifier(IdKind::Doi, value, start, end, None)
+    } else {
+        identifier(IdKind::Url, url.to_string(), start, end, None)
+    };
+    (Some(id), end)
 }
 
 /// `https://doi.org/10…`: the DOI is scanned by DOI rules (SICI `<…>` included) and a
