@@ -14,6 +14,8 @@
 //!   invalid-arxiv) only where one was clearly intended; on random text no identifier
 //!   is better than a false error.
 //! - Where an identifier ends is decided once, in `scan`, for DOIs and URLs alike.
+//! - Every mention is reported, with its span: an entry that writes one DOI twice
+//!   (`doi:…` and its link) yields it twice; resolution looks each key up once.
 //!
 //! Every pass is a `regex` search with a literal prefilter plus a forward scan, so the
 //! whole is linear in the length of the entry.
