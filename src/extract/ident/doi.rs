@@ -1,5 +1,5 @@
 //! DOIs: bare, after a `doi:` label, behind a resolver (`https://doi.org/…`) or inside a
-//! publisher's link (`…/doi/abs/10.1002/ch.339`).
+//! publisher's link (`…/doi/abs/10.1002/ch.339`, `…?doi=10.1037%2F…`).
 //!
 //! A DOI is `10.` + a registrant code of 4 to 9 digits (optionally subdivided,
 //! `10.1000.10/…`) + `/` + a suffix of any printable characters; ISBN-A DOIs
@@ -245,7 +245,8 @@ pub(super) fn split_url(url: &str) -> Option<(String, &str)> {
 
 /// The DOI a URL points at: resolver links (`https://doi.org/10.1000/182`,
 /// `http://dx.doi.org/…`) and publisher paths (`https://onlinelibrary.wiley.com/doi/abs/
-/// 10.1002/ch.339`, `/doi/full/`, `/doi/pdf/`, `/doi/10…`). Normalised as
+/// 10.1002/ch.339`, `/doi/full/`, `/doi/pdf/`, `/doi/10…`) and landing pages with a
+/// `doi=` query parameter. Normalised as
 /// [`normalize_doi`] does; `None` when the URL carries no well-formed DOI.
 ///
 /// ```
@@ -264,12 +265,21 @@ pub fn doi_in_url(url: &str) -> Option<String> {
         // An archived copy (web.archive.org/web/…/https://…) is a URL of its own.
         return None;
     }
-    let doi = PUBLISHER_PATH.captures(path)?.name("doi")?.as_str();
-    let doi = VIEW_SUFFIXES
-        .iter()
-        .find_map(|v| doi.strip_suffix(v))
-        .unwrap_or(doi);
-    normalize_doi(doi.trim_end_matches('/'))
+    if let Some(doi) = PUBLISHER_PATH.captures(path).and_then(|c| c.name("doi")) {
+        let doi = doi.as_str();
+        let doi = VIEW_SUFFIXES
+            .iter()
+            .find_map(|v| doi.strip_suffix(v))
+            .unwrap_or(doi);
+        return normalize_doi(doi.trim_end_matches('/'));
+    }
+    // Landing pages such as `doiLanding?doi=10.1037%2F0003-066X.60.8.840`.
+    let query = rest.split('#').next()?.split_once('?')?.1;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case("doi"))
+        .and_then(|(_, v)| normalize_doi(v))
 }
 
 /// A DOI as refcheck stores it: without `doi:`, `info:doi/` or a resolver prefix,
@@ -432,6 +442,11 @@ mod tests {
                 None,
             ),
             ("https://x.org/papers/10.1002/ch.339", None),
+            (
+                "https://psycnet.apa.org/doiLanding?doi=10.1037%2F0003-066X.60.8.840",
+                Some("10.1037/0003-066x.60.8.840"),
+            ),
+            ("https://x.org/search?q=10.1002%2Fch.339", None),
             ("ftp://doi.org/10.1000/182", None),
         ];
         for (url, want) in cases {
