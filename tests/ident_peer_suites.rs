@@ -17,6 +17,9 @@
 //! - twitter-text extract.yml (`urls*` sections): the cases whose expected URLs all
 //!   have a scheme, minus those listed in `TWITTER_SKIPS` with the reason for each
 //!   (Twitter's own rules: t.co slugs, TLD lists, CJK text glued to a URL).
+//! - cmark-gfm autolink extension: the first Autolinks example, paragraph by
+//!   paragraph, for its http(s) links (`www.` links and mail addresses are schemeless,
+//!   skipped as for linkify-it; the image paragraph is the Markdown extractor's job).
 //! - lychee fixtures: the plain-text and Markdown files, for their absolute http(s)
 //!   links. Skipped: mail addresses and relative links (not identifiers of a cited
 //!   work), links in code blocks and all HTML fixtures: which elements and attributes
@@ -388,6 +391,53 @@ fn twitter_text_urls() {
         }
     }
     report("twitter-text urls", checked, &failures, 60);
+}
+
+// ---------------------------------------------------------------- cmark-gfm
+
+#[test]
+fn cmark_gfm_autolinks() {
+    let Some(dir) = corpus() else { return };
+    let spec = read(dir.join("url-extraction/cmark-gfm/extensions.txt"));
+    let fence = "````````````````````````````````";
+    let section = spec
+        .split("## Autolinks")
+        .nth(1)
+        .expect("the spec has an Autolinks section");
+    let example = section
+        .split(fence)
+        .nth(1)
+        .expect("the section has an example");
+    let example = example.trim_start_matches(" example\n");
+    let (input, output) = example
+        .split_once("\n.\n")
+        .expect("an example has input and output");
+    let anchor = regex::Regex::new(r#"<a href="[^"]*">(http[^<]*)</a>"#).expect("valid regex");
+    let paragraphs: Vec<&str> = input.split("\n\n").collect();
+    let rendered: Vec<&str> = output.lines().filter(|l| l.starts_with("<p>")).collect();
+    assert_eq!(
+        paragraphs.len(),
+        rendered.len(),
+        "one rendered paragraph per input paragraph"
+    );
+    let (mut checked, mut failures) = (0, Vec::new());
+    for (text, html) in paragraphs.iter().zip(&rendered) {
+        if text.starts_with("![") {
+            // Image syntax: which parts are links is the Markdown extractor's business.
+            continue;
+        }
+        let want: Vec<&str> = anchor
+            .captures_iter(html)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str())
+            .collect();
+        checked += 1;
+        let got = links(text);
+        if got != want {
+            failures.push(format!("{text:?}: expected {want:?}, got {got:?}"));
+        }
+    }
+    report("cmark-gfm autolinks", checked, &failures, 10);
 }
 
 // ---------------------------------------------------------------- lychee
