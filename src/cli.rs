@@ -183,11 +183,7 @@ impl Cli {
         ];
         for (names, level) in groups {
             for name in names {
-                let code: Code = name.parse().map_err(|e| {
-                    UsageError(format!(
-                        "{e}; `refcheck --explain CODE` lists what each code means"
-                    ))
-                })?;
+                let code: Code = name.parse().map_err(|e| UsageError(format!("{e}; `refcheck --explain CODE` lists what each code means")))?;
                 levels.set(code, level);
             }
         }
@@ -222,10 +218,6 @@ mod tests {
     fn bad_codes_are_usage_errors() {
         let cli = Cli::parse_from(["refcheck", "--deny", "uncited-refernce", "a.txt"]);
         let err = cli.options().unwrap_err();
-        assert!(
-            err.0.contains("did you mean `uncited-reference`"),
-            "{}",
-            err.0
-        );
+        assert!(err.0.contains("did you mean `uncited-reference`"), "{}", err.0);
     }
 }

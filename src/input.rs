@@ -8,8 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// File extensions that a directory walk picks up.
-pub const ARTICLE_EXTENSIONS: &[&str] =
-    &["txt", "md", "markdown", "html", "htm", "xml", "nxml", "rst"];
+pub const ARTICLE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xml", "nxml", "rst"];
 
 /// One input to read: a file, or standard input (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,9 +130,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
         InputError::new(
             name,
-            format!(
-                "is not valid UTF-8 (first bad byte on line {line}); convert it to UTF-8 first"
-            ),
+            format!("is not valid UTF-8 (first bad byte on line {line}); convert it to UTF-8 first"),
         )
     })?;
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
@@ -156,16 +153,10 @@ mod tests {
 
     #[test]
     fn bad_bytes_are_named() {
-        assert!(decode("a", vec![b'a', 0, b'b'])
-            .unwrap_err()
-            .message
-            .contains("binary"));
+        assert!(decode("a", vec![b'a', 0, b'b']).unwrap_err().message.contains("binary"));
         let err = decode("a", b"ok\n\xff".to_vec()).unwrap_err();
         assert!(err.message.contains("line 2"), "{}", err.message);
-        assert!(decode("a", b"  \n\n".to_vec())
-            .unwrap_err()
-            .message
-            .contains("empty"));
+        assert!(decode("a", b"  \n\n".to_vec()).unwrap_err().message.contains("empty"));
         assert_eq!(decode("a", b"text".to_vec()).unwrap(), "text");
     }
 }

@@ -58,11 +58,7 @@ pub fn check_paths(paths: &[PathBuf], options: &Options) -> Report {
 
 /// Extract and check articles already in memory. `errors` are input errors met
 /// while reading them; they are carried into the report.
-pub fn check_sources(
-    sources: Vec<SourceFile>,
-    mut errors: Vec<InputError>,
-    options: &Options,
-) -> Report {
+pub fn check_sources(sources: Vec<SourceFile>, mut errors: Vec<InputError>, options: &Options) -> Report {
     let mut files = Vec::with_capacity(sources.len());
     let mut findings = Vec::new();
     for source in sources {
@@ -72,10 +68,7 @@ pub fn check_sources(
         let document = match extract::extract(&source, format) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(InputError::new(
-                    source.display_path(),
-                    format!("cannot be read as {}: {e}", format.as_str()),
-                ));
+                errors.push(InputError::new(source.display_path(), format!("cannot be read as {}: {e}", format.as_str())));
                 continue;
             }
         };

@@ -38,9 +38,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            cli.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
+            cli.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let render_options = RenderOptions {
@@ -48,16 +46,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         quiet: cli.quiet,
     };
     match &cli.output {
-        Some(path) => write_atomically(path, |w| {
-            report::render(&report, cli.format, render_options, w)
-        })
-        .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        Some(path) => write_atomically(path, |w| report::render(&report, cli.format, render_options, w))
+            .with_context(|| format!("cannot write the report to {}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            match report::render(&report, cli.format, render_options, &mut lock)
-                .and_then(|()| lock.flush())
-            {
+            match report::render(&report, cli.format, render_options, &mut lock).and_then(|()| lock.flush()) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(e).context("cannot write the report"),

@@ -76,11 +76,7 @@ impl SourceFile {
 
     /// Byte range of 0-based line `index`, without its line terminator (`\n` or `\r\n`).
     pub fn line_span(&self, index: usize) -> Span {
-        let start = self
-            .line_starts
-            .get(index)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_starts.get(index).copied().unwrap_or(self.text.len());
         let mut end = self
             .line_starts
             .get(index + 1)

@@ -213,14 +213,8 @@ mod tests {
             r("B two", &[(IdKind::Url, "https://a.org/p")]),
             r("C three", &[(IdKind::Doi, "10.1/x")]),
             r("D four", &[(IdKind::Url, "http://www.a.org/p/")]),
-            r(
-                "Smith J. A long title about things. Journal 2005;3:1-9.",
-                &[],
-            ),
-            r(
-                "Smith J. A long title about things. Journal. 2005;3:1-9",
-                &[],
-            ),
+            r("Smith J. A long title about things. Journal 2005;3:1-9.", &[]),
+            r("Smith J. A long title about things. Journal. 2005;3:1-9", &[]),
         ];
         let groups = find(&refs);
         assert_eq!(groups.len(), 3);
@@ -232,14 +226,8 @@ mod tests {
     #[test]
     fn different_numbers_or_home_pages_are_not_duplicates() {
         let refs = vec![
-            r(
-                "WHO. World health statistics report. Geneva: WHO; 2019.",
-                &[(IdKind::Url, "https://who.int/")],
-            ),
-            r(
-                "WHO. World health statistics report. Geneva: WHO; 2020.",
-                &[(IdKind::Url, "https://who.int")],
-            ),
+            r("WHO. World health statistics report. Geneva: WHO; 2019.", &[(IdKind::Url, "https://who.int/")]),
+            r("WHO. World health statistics report. Geneva: WHO; 2020.", &[(IdKind::Url, "https://who.int")]),
         ];
         assert!(find(&refs).is_empty());
     }

@@ -81,19 +81,10 @@ fn sort_labels(labels: &mut [String]) {
 }
 
 fn describe_labels(labels: &[String]) -> String {
-    labels
-        .iter()
-        .map(|l| format!("[{l}]"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    labels.iter().map(|l| format!("[{l}]")).collect::<Vec<_>>().join(", ")
 }
 
-fn duplicate_labels(
-    doc: &Document,
-    index: &HashMap<&str, Vec<usize>>,
-    file: usize,
-    out: &mut Vec<Finding>,
-) {
+fn duplicate_labels(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: &mut Vec<Finding>) {
     for (label, entries) in index {
         for &i in entries.iter().skip(1) {
             let r = &doc.references[i];
@@ -118,11 +109,9 @@ fn missing(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: 
         for item in &c.items {
             match item {
                 CiteItem::Label(l) if !index.contains_key(l.as_str()) => absent.push(l.clone()),
-                CiteItem::Range(a, b) if range_is_valid(*a, *b) => absent.extend(
-                    (*a..=*b)
-                        .map(|n| n.to_string())
-                        .filter(|l| !index.contains_key(l.as_str())),
-                ),
+                CiteItem::Range(a, b) if range_is_valid(*a, *b) => {
+                    absent.extend((*a..=*b).map(|n| n.to_string()).filter(|l| !index.contains_key(l.as_str())))
+                }
                 _ => {}
             }
         }
@@ -174,14 +163,9 @@ fn ranges(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                     format!("spans {} labels (more than {MAX_RANGE_LEN})", b - a + 1)
                 };
                 out.push(
-                    Finding::new(
-                        Code::InvalidRange,
-                        file,
-                        c.span,
-                        format!("the range {a}–{b} in {} {why}", c.text),
-                    )
-                    .labels([a.to_string(), b.to_string()])
-                    .help("write the range from the lower to the higher label, as in [3–6]"),
+                    Finding::new(Code::InvalidRange, file, c.span, format!("the range {a}–{b} in {} {why}", c.text))
+                        .labels([a.to_string(), b.to_string()])
+                        .help("write the range from the lower to the higher label, as in [3–6]"),
                 );
             }
         }
@@ -212,39 +196,23 @@ fn uncited(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     for (r, n) in doc.references.iter().zip(citation_counts(doc)) {
         if n == 0 {
             out.push(
-                Finding::new(
-                    Code::UncitedReference,
-                    file,
-                    r.label_span,
-                    format!("reference [{}] is never cited", r.label),
-                )
-                .labels([r.label.clone()])
-                .help(format!(
-                    "cite it where the text uses it, as [{}], or remove the entry",
-                    r.label
-                )),
+                Finding::new(Code::UncitedReference, file, r.label_span, format!("reference [{}] is never cited", r.label))
+                    .labels([r.label.clone()])
+                    .help(format!("cite it where the text uses it, as [{}], or remove the entry", r.label)),
             );
         }
     }
 }
 
 fn numbering_gaps(doc: &Document, file: usize, out: &mut Vec<Finding>) {
-    let numbered: Vec<(u64, &Reference)> = doc
-        .references
-        .iter()
-        .filter_map(|r| r.number().map(|n| (n, r)))
-        .collect();
+    let numbered: Vec<(u64, &Reference)> = doc.references.iter().filter_map(|r| r.number().map(|n| (n, r))).collect();
     if numbered.len() != doc.references.len() {
         return;
     }
     for w in numbered.windows(2) {
         let ((a, _), (b, r)) = (w[0], w[1]);
         if b > a + 1 {
-            let skipped = if b == a + 2 {
-                format!("[{}]", a + 1)
-            } else {
-                format!("[{}]–[{}]", a + 1, b - 1)
-            };
+            let skipped = if b == a + 2 { format!("[{}]", a + 1) } else { format!("[{}]–[{}]", a + 1, b - 1) };
             out.push(
                 Finding::new(
                     Code::NumberingGap,
@@ -259,12 +227,7 @@ fn numbering_gaps(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     }
 }
 
-fn citation_order(
-    doc: &Document,
-    index: &HashMap<&str, Vec<usize>>,
-    file: usize,
-    out: &mut Vec<Finding>,
-) {
+fn citation_order(doc: &Document, index: &HashMap<&str, Vec<usize>>, file: usize, out: &mut Vec<Finding>) {
     if doc.references.iter().any(|r| r.number().is_none()) {
         return;
     }
@@ -299,10 +262,7 @@ fn citation_order(
 
 fn duplicate_references(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     for (group, reason) in duplicates::find(&doc.references) {
-        let labels: Vec<String> = group
-            .iter()
-            .map(|&i| doc.references[i].label.clone())
-            .collect();
+        let labels: Vec<String> = group.iter().map(|&i| doc.references[i].label.clone()).collect();
         let second = &doc.references[group[1]];
         let why = match reason {
             Reason::Doi(d) => format!("the same DOI {d}"),
@@ -314,16 +274,10 @@ fn duplicate_references(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                 Code::DuplicateReference,
                 file,
                 second.label_span,
-                format!(
-                    "references {} are the same work ({why})",
-                    describe_labels(&labels)
-                ),
+                format!("references {} are the same work ({why})", describe_labels(&labels)),
             )
             .labels(labels.clone())
-            .help(format!(
-                "keep [{}], point its markers there, and remove the others",
-                labels[0]
-            )),
+            .help(format!("keep [{}], point its markers there, and remove the others", labels[0])),
         );
     }
 }
@@ -339,17 +293,9 @@ fn identifiers(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                 IdKind::Url | IdKind::Pmid => continue,
             };
             out.push(
-                Finding::new(
-                    code,
-                    file,
-                    id.span,
-                    format!(
-                        "reference [{}] has a malformed {what} {}: {problem}",
-                        r.label, id.value
-                    ),
-                )
-                .labels([r.label.clone()])
-                .help(format!("copy the {what} again from its source")),
+                Finding::new(code, file, id.span, format!("reference [{}] has a malformed {what} {}: {problem}", r.label, id.value))
+                    .labels([r.label.clone()])
+                    .help(format!("copy the {what} again from its source")),
             );
         }
     }
@@ -359,14 +305,9 @@ fn missing_identifiers(doc: &Document, file: usize, out: &mut Vec<Finding>) {
     for r in &doc.references {
         if r.identifiers.is_empty() && YEAR.is_match(&r.text) {
             out.push(
-                Finding::new(
-                    Code::MissingIdentifier,
-                    file,
-                    r.label_span,
-                    format!("reference [{}] has no DOI, URL or ISBN", r.label),
-                )
-                .labels([r.label.clone()])
-                .help("add the work's DOI or a stable URL so that readers and tools can find it"),
+                Finding::new(Code::MissingIdentifier, file, r.label_span, format!("reference [{}] has no DOI, URL or ISBN", r.label))
+                    .labels([r.label.clone()])
+                    .help("add the work's DOI or a stable URL so that readers and tools can find it"),
             );
         }
     }
@@ -385,9 +326,7 @@ mod tests {
     }
 
     fn has(found: &[(Code, Vec<String>)], code: Code, labels: &[&str]) -> bool {
-        found
-            .iter()
-            .any(|(c, l)| *c == code && l.iter().map(String::as_str).eq(labels.iter().copied()))
+        found.iter().any(|(c, l)| *c == code && l.iter().map(String::as_str).eq(labels.iter().copied()))
     }
 
     #[test]
@@ -402,9 +341,7 @@ mod tests {
 
     #[test]
     fn invalid_ranges_and_order() {
-        let f = codes(
-            "A [2] b [5-3] c [1-200] d [1].\n\nReferences\n1. A 2001\n2. B 2002\n3. C 2003\n",
-        );
+        let f = codes("A [2] b [5-3] c [1-200] d [1].\n\nReferences\n1. A 2001\n2. B 2002\n3. C 2003\n");
         assert!(has(&f, Code::InvalidRange, &["5", "3"]), "{f:?}");
         assert!(has(&f, Code::InvalidRange, &["1", "200"]), "{f:?}");
         assert!(has(&f, Code::CitationOrder, &["1"]), "{f:?}");
@@ -413,13 +350,7 @@ mod tests {
     #[test]
     fn markers_without_a_list() {
         let f = codes("Claims [1] and [2, 3].\n");
-        assert_eq!(
-            f,
-            vec![(
-                Code::MissingReferenceList,
-                vec!["1".into(), "2".into(), "3".into()]
-            )]
-        );
+        assert_eq!(f, vec![(Code::MissingReferenceList, vec!["1".into(), "2".into(), "3".into()])]);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //!   superscript markers, uses them at least twice, every number is a label of the
 //!   list, and the group does not start a line (that is an enumeration).
 
-use crate::model::{Citation, CiteItem};
+use crate::model::{CiteItem, Citation};
 use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -106,8 +106,7 @@ fn looks_like_code(text: &str, start: usize, end: usize) -> bool {
         || {
             // camelCase: a lower-case letter followed by an upper-case one
             let w: Vec<char> = word.chars().rev().collect();
-            w.windows(2)
-                .any(|p| p[0].is_lowercase() && p[1].is_uppercase())
+            w.windows(2).any(|p| p[0].is_lowercase() && p[1].is_uppercase())
         };
     let operator_follows = after
         .trim_start_matches([' ', '\t'])
@@ -190,11 +189,7 @@ pub fn find_superscripts(text: &str, base: usize, max_label: u64) -> Vec<Citatio
     for m in SUPER.find_iter(text) {
         let before = &text[..m.start()];
         let prev = before.chars().next_back();
-        let word_len = before
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphabetic())
-            .count();
+        let word_len = before.chars().rev().take_while(|c| c.is_alphabetic()).count();
         let ok_prev = match prev {
             Some(c) if c.is_alphabetic() => word_len >= 3,
             Some(c) => ".,;:!?\"”’'".contains(c),
@@ -296,22 +291,14 @@ mod tests {
     #[test]
     fn things_that_are_not_markers() {
         let t = "in [2019] a[0] x[1] = 2 row_idx[3] fooBar[2] [sic] [citation needed] see [1](http://x) arr[2].len";
-        assert!(
-            find_brackets(t, 0, 13).is_empty(),
-            "{:?}",
-            find_brackets(t, 0, 13)
-        );
+        assert!(find_brackets(t, 0, 13).is_empty(), "{:?}", find_brackets(t, 0, 13));
     }
 
     #[test]
     fn big_numbers_only_when_the_list_is_that_long() {
         assert_eq!(find_brackets("[1200]", 0, 1300).len(), 1);
         assert!(find_brackets("[1200]", 0, 13).is_empty());
-        assert_eq!(
-            find_brackets("[14]", 0, 13).len(),
-            1,
-            "a missing entry is still a marker"
-        );
+        assert_eq!(find_brackets("[14]", 0, 13).len(), 1, "a missing entry is still a marker");
     }
 
     #[test]

@@ -47,9 +47,7 @@ fn sniff(text: &str) -> Format {
         }
         return Format::Jats;
     }
-    if trimmed.starts_with("<!doctype html")
-        || trimmed.starts_with("<html")
-        || head.contains("<body")
+    if trimmed.starts_with("<!doctype html") || trimmed.starts_with("<html") || head.contains("<body")
     {
         return Format::Html;
     }
@@ -59,11 +57,7 @@ fn sniff(text: &str) -> Format {
     if head.lines().any(|l| l.starts_with(".. [")) {
         return Format::Rst;
     }
-    if head
-        .lines()
-        .any(|l| l.starts_with("# ") || l.starts_with("## "))
-        || head.contains("[^")
-    {
+    if head.lines().any(|l| l.starts_with("# ") || l.starts_with("## ")) || head.contains("[^") {
         return Format::Markdown;
     }
     Format::Text
@@ -92,13 +86,7 @@ mod tests {
             detect_format(Path::new("-"), "<!DOCTYPE html><html><body>"),
             Format::Html
         );
-        assert_eq!(
-            detect_format(Path::new("-"), "Title\n\nSome text [1].\n"),
-            Format::Text
-        );
-        assert_eq!(
-            detect_format(Path::new("-"), "Text [1]_\n\n.. [1] A\n"),
-            Format::Rst
-        );
+        assert_eq!(detect_format(Path::new("-"), "Title\n\nSome text [1].\n"), Format::Text);
+        assert_eq!(detect_format(Path::new("-"), "Text [1]_\n\n.. [1] A\n"), Format::Rst);
     }
 }

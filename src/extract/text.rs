@@ -84,9 +84,7 @@ fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
             return None;
         }
     }
-    let indent = caps
-        .name("indent")
-        .map_or(0, |m| m.as_str().chars().count());
+    let indent = caps.name("indent").map_or(0, |m| m.as_str().chars().count());
     let whole = caps.get(0)?;
     let label_start = span.start + whole.start() + indent;
     Some(EntryLine {
@@ -265,11 +263,7 @@ fn to_reference(source: &SourceFile, e: &RawEntry) -> Reference {
 }
 
 /// Markers in the parts of `source` outside `skip`, in the style the article uses.
-pub(crate) fn find_markers(
-    source: &SourceFile,
-    skip: Option<Span>,
-    max_label: u64,
-) -> Vec<crate::model::Citation> {
+pub(crate) fn find_markers(source: &SourceFile, skip: Option<Span>, max_label: u64) -> Vec<crate::model::Citation> {
     let text = &source.text;
     let regions: Vec<(usize, &str)> = match skip {
         Some(s) => vec![(0, &text[..s.start]), (s.end, &text[s.end..])],
@@ -330,23 +324,10 @@ mod tests {
 
     #[test]
     fn headings_in_their_many_dresses() {
-        for h in [
-            "References",
-            "References:",
-            "17 References",
-            "References[edit]",
-            "REFERENCES",
-            "## Bibliography",
-            "Works Cited",
-            "3.2 Notes",
-        ] {
+        for h in ["References", "References:", "17 References", "References[edit]", "REFERENCES", "## Bibliography", "Works Cited", "3.2 Notes"] {
             assert!(is_heading(h), "{h}");
         }
-        for h in [
-            "The references we used were good",
-            "Referencesxyz",
-            "Notes on the method of 2019 and later work, a long line",
-        ] {
+        for h in ["The references we used were good", "Referencesxyz", "Notes on the method of 2019 and later work, a long line"] {
             assert!(!is_heading(h), "{h}");
         }
     }
@@ -363,10 +344,7 @@ mod tests {
     fn continuation_lines_and_trailing_boilerplate() {
         let d = doc("Body [1] [2].\n\n  1. Smith, J. (2001). A title\n     that wraps. Journal.\n  2. Jones, K. (2002). Other.\nAbout the author\n\nShe writes 1. things.\n");
         assert_eq!(labels(&d), vec!["1", "2"]);
-        assert_eq!(
-            d.references[0].text,
-            "Smith, J. (2001). A title that wraps. Journal."
-        );
+        assert_eq!(d.references[0].text, "Smith, J. (2001). A title that wraps. Journal.");
         assert_eq!(d.references[1].text, "Jones, K. (2002). Other.");
     }
 

@@ -37,18 +37,10 @@ fn draw(report: &Report, f: &Finding, renderer: &Renderer) -> String {
     let line = src.line_span(li);
     let text = src.slice(line);
     let start = f.span.start.saturating_sub(line.start).min(text.len());
-    let end = f
-        .span
-        .end
-        .min(line.end)
-        .saturating_sub(line.start)
-        .max(start);
+    let end = f.span.end.min(line.end).saturating_sub(line.start).max(start);
     // A zero-width or out-of-line span still gets one caret.
     let end = if end == start {
-        text[start..]
-            .chars()
-            .next()
-            .map_or(start, |c| start + c.len_utf8())
+        text[start..].chars().next().map_or(start, |c| start + c.len_utf8())
     } else {
         end
     };
@@ -77,20 +69,13 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     };
     let mut out = io::BufWriter::new(out);
     if !options.quiet {
-        let (grouped, detailed): (Vec<&Finding>, Vec<&Finding>) = report
-            .findings
-            .iter()
-            .partition(|f| is_unverifiable(f.code));
+        let (grouped, detailed): (Vec<&Finding>, Vec<&Finding>) =
+            report.findings.iter().partition(|f| is_unverifiable(f.code));
         for f in detailed {
             writeln!(out, "{}\n", draw(report, f, &renderer))?;
         }
         if !grouped.is_empty() {
-            writeln!(
-                out,
-                "could not verify {} identifier{} (not counted as broken):",
-                grouped.len(),
-                if grouped.len() == 1 { "" } else { "s" }
-            )?;
+            writeln!(out, "could not verify {} identifier{} (not counted as broken):", grouped.len(), if grouped.len() == 1 { "" } else { "s" })?;
             for f in grouped {
                 let src = &report.files[f.file].source;
                 let (line, col) = src.line_col(f.span.start);
@@ -100,8 +85,7 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         }
     }
     let s = report.summary();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
         "checked {}, {}, {}: {}, {}, {}",

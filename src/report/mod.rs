@@ -102,12 +102,7 @@ pub struct RenderOptions {
 }
 
 /// Write `report` to `out` in `format`.
-pub fn render(
-    report: &Report,
-    format: OutputFormat,
-    options: RenderOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(report: &Report, format: OutputFormat, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::render(report, options, out),
         OutputFormat::Json => json::render(report, out),
