@@ -25,12 +25,27 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static BARE_OLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?-u:\b)(?:{ARCHIVES})(?:\.[A-Z]{{2}})?/\d{{7}}(?:v\d+)?(?-u:\b)"
-    ))
-    .expect("valid regex")
+/// The number part of a bare old-style id; the archive before it is checked after, so
+/// that common words (`cs`, `math`, `stat`) do not slow the search down.
+static OLD_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/\d{7}(?:v\d+)?(?-u:\b)").expect("valid regex"));
+
+/// The archive name just before an [`OLD_NUMBER`].
+static OLD_ARCHIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?-u:\b)(?:{ARCHIVES})(?:\.[A-Z]{{2}})?$")).expect("valid regex")
 });
+
+/// Bare old-style ids (`hep-th/9901001`) as (start, end).
+fn bare_old(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    OLD_NUMBER.find_iter(text).filter_map(move |m| {
+        let mut from = m.start().saturating_sub(24);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let archive = OLD_ARCHIVE.find(&text[from..m.start()])?;
+        Some((from + archive.start(), m.end()))
+    })
+}
 
 static NEW: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d+)\.(\d+)(?:v\d+)?$").expect("valid regex"));
@@ -153,20 +168,21 @@ pub(super) fn find(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Ident
             problem,
         });
     }
-    for m in BARE_OLD.find_iter(text) {
-        if skip(m.start(), m.end()) || arxiv_problem(m.as_str()).is_some() {
+    for (start, end) in bare_old(text) {
+        let id = &text[start..end];
+        if skip(start, end) || arxiv_problem(id).is_some() {
             continue;
         }
         if out
             .iter()
-            .any(|id: &Identifier| id.span.start <= m.start() && m.end() <= id.span.end)
+            .any(|o: &Identifier| o.span.start <= start && end <= o.span.end)
         {
             continue;
         }
         out.push(Identifier {
             kind: IdKind::Arxiv,
-            value: m.as_str().to_string(),
-            span: Span::new(m.start(), m.end()),
+            value: id.to_string(),
+            span: Span::new(start, end),
             problem: None,
         });
     }
