@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 const ARCHIVES: &str = "acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|comp-gas|cond-mat|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|math|mtrl-th|nlin|nucl-ex|nucl-th|patt-sol|physics|plasm-ph|q-alg|q-bio|q-fin|quant-ph|solv-int|stat|supr-con";
 
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)arxiv(?:\s*(?P<colon>[:：])\s*|\s+)(?:abs/)?").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)arxiv(?:\s*[:：]\s*|\s+)(?:abs/)?").expect("valid regex")
 });
 
 /// The id after a label: anything id-shaped, judged afterwards.
@@ -140,8 +140,8 @@ pub(super) fn in_url(url: &str) -> Option<(String, Option<String>)> {
 /// arXiv ids in `text` (spans relative to it); `skip` says whether a span is taken.
 pub(super) fn find(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Identifier> {
     let mut out = Vec::new();
-    for m in LABEL.captures_iter(text) {
-        let Some(whole) = m.get(0) else { continue };
+    for whole in LABEL.find_iter(text) {
+        let colon = whole.as_str().contains([':', '：']);
         let at = whole.end();
         let Some(tok) = TOKEN.find(&text[at..]) else {
             continue;
@@ -158,7 +158,7 @@ pub(super) fn find(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Ident
         }
         let id = &text[at..end];
         let problem = arxiv_problem(id);
-        if problem.is_some() && m.name("colon").is_none() {
+        if problem.is_some() && !colon {
             continue;
         }
         out.push(Identifier {

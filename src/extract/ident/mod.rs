@@ -35,9 +35,8 @@ use crate::source::Span;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static PMID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)PMID\s*[:：]?\s*(?P<id>\d+)(?-u:\b)").expect("valid regex")
-});
+static PMID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)PMID\s*[:：]?\s*\d+(?-u:\b)").expect("valid regex"));
 
 /// Every identifier in `text`, in order of position; spans are byte offsets into
 /// `text` plus `base`.
@@ -90,11 +89,13 @@ fn overlaps(taken: &[Span], start: usize, end: usize) -> bool {
 
 /// PMIDs after a `PMID` label; more than eight digits is a problem.
 fn find_pmids(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Identifier> {
-    PMID.captures_iter(text)
-        .filter_map(|c| c.name("id"))
-        .filter(|m| !skip(m.start(), m.end()))
+    PMID.find_iter(text)
         .map(|m| {
-            let digits = m.as_str();
+            let digits = m.as_str().trim_start_matches(|c: char| !c.is_ascii_digit());
+            (m.end() - digits.len(), m.end(), digits)
+        })
+        .filter(|&(start, end, _)| !skip(start, end))
+        .map(|(start, end, digits)| {
             let problem = if digits.len() > 8 {
                 Some(format!(
                     "PMID {digits} has {} digits; PMIDs have at most 8",
@@ -108,7 +109,7 @@ fn find_pmids(text: &str, skip: impl Fn(usize, usize) -> bool) -> Vec<Identifier
             Identifier {
                 kind: IdKind::Pmid,
                 value: digits.to_string(),
-                span: Span::new(m.start(), m.end()),
+                span: Span::new(start, end),
                 problem,
             }
         })
