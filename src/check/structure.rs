@@ -383,10 +383,14 @@ fn identifiers(doc: &Document, file: usize, out: &mut Vec<Finding>) {
                     code,
                     file,
                     id.span,
-                    format!(
-                        "reference [{}] has a malformed {what} {}: {problem}",
-                        r.label, id.value
-                    ),
+                    if problem.contains(id.value.as_str()) {
+                        format!("reference [{}] has a malformed {what}: {problem}", r.label)
+                    } else {
+                        format!(
+                            "reference [{}] has a malformed {what} {}: {problem}",
+                            r.label, id.value
+                        )
+                    },
                 )
                 .labels([r.label.clone()])
                 .help(format!("copy the {what} again from its source")),
