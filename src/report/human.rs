@@ -68,6 +68,34 @@ fn draw(report: &Report, f: &Finding, renderer: &Renderer) -> String {
     renderer.render(&[group])
 }
 
+/// "identifiers: 10 ok, 1 not-found, 2 unverifiable", over unique identifiers; `None`
+/// when nothing was resolved (an offline run), so offline reports stay short.
+fn status_line(report: &Report) -> Option<String> {
+    use crate::model::Status;
+    let mut seen = std::collections::HashSet::new();
+    let mut counts: std::collections::BTreeMap<Status, usize> = Default::default();
+    for f in &report.files {
+        for r in &f.document.references {
+            for id in &r.identifiers {
+                if seen.insert(id.key()) {
+                    *counts.entry(report.status_of(id)).or_default() += 1;
+                }
+            }
+        }
+    }
+    if counts
+        .keys()
+        .all(|s| matches!(s, Status::Unchecked | Status::Invalid))
+    {
+        return None;
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.as_str()))
+        .collect();
+    Some(format!("identifiers: {}", parts.join(", ")))
+}
+
 /// Write the human report.
 pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if options.color {
@@ -97,6 +125,11 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
                 writeln!(out, "  {}:{line}:{col}: {}", src.display_path(), f.message)?;
             }
             writeln!(out)?;
+        }
+    }
+    if !options.quiet {
+        if let Some(line) = status_line(report) {
+            writeln!(out, "{line}")?;
         }
     }
     let s = report.summary();
