@@ -1,7 +1,8 @@
 //! The command line, as DESIGN.md fixes it.
 //!
 //! Parsing happens in two stages, as in ripgrep: clap turns arguments into [`Cli`],
-//! then [`Cli::options`] validates them once into the library's [`crate::Options`].
+//! then [`crate::config::Settings`] merges them with the configuration file and validates
+//! everything once into the library's [`crate::Options`].
 
 use crate::check::Levels;
 use crate::diagnostic::{Code, Level, Severity};

@@ -68,19 +68,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape_data(&message)
         )?;
     }
-    let s = report.summary();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    writeln!(
-        out,
-        "refcheck: checked {}, {}, {}: {}, {}, {}",
-        plural(s.files, "file", "files"),
-        plural(s.references, "reference", "references"),
-        plural(s.citations, "citation", "citations"),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.notes, "note", "notes"),
-    )?;
+    writeln!(out, "refcheck: {}", report.summary().describe())?;
     out.flush()
 }
 

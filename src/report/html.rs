@@ -9,30 +9,14 @@
 //! entry, and the entry's own findings.
 //!
 //! Every piece of text that comes from an article or the network goes through
-//! [`escape`], so a reference holding `<script>` is shown, never run.
+//! [`escape_markup`](super::escape_markup), so a reference holding `<script>` is shown, never run.
 
-use super::{position, reference_at, FileReport, Report};
+use super::{escape_markup as escape, position, reference_at, FileReport, Report};
 use crate::diagnostic::{Finding, Severity};
 use crate::model::{Reference, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-
-/// Escape text for HTML content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = r#"
 :root { --error: #b42318; --warning: #b54708; --note: #475467; --ok: #067647; --info: #175cd3; --line: #eaecf0; }

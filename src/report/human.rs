@@ -132,18 +132,6 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
             writeln!(out, "{line}")?;
         }
     }
-    let s = report.summary();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    writeln!(
-        out,
-        "checked {}, {}, {}: {}, {}, {}",
-        plural(s.files, "file", "files"),
-        plural(s.references, "reference", "references"),
-        plural(s.citations, "citation", "citations"),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        plural(s.notes, "note", "notes"),
-    )?;
+    writeln!(out, "{}", report.summary().describe())?;
     out.flush()
 }

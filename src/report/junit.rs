@@ -15,28 +15,10 @@
 //!
 //! All text is XML-escaped, and characters XML 1.0 cannot carry become U+FFFD.
 
-use super::{position, reference_at, RenderOptions, Report};
+use super::{escape_markup as escape, position, reference_at, RenderOptions, Report};
 use crate::diagnostic::Finding;
 use std::fmt::Write as _;
 use std::io::{self, Write};
-
-/// Escape text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A case name: the label and the first words of the entry.
 fn case_name(label: &str, text: &str) -> String {
@@ -200,7 +182,7 @@ mod tests {
     fn xml_escaping_and_case_names() {
         assert_eq!(
             escape("<a href='x'>&\"\u{1}"),
-            "&lt;a href=&apos;x&apos;&gt;&amp;&quot;\u{FFFD}"
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;\u{FFFD}"
         );
         assert_eq!(
             case_name("3", "3. Smith (2001). Title."),

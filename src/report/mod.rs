@@ -121,6 +121,43 @@ pub struct RenderOptions {
     pub link_base: Option<String>,
 }
 
+/// Escape text for HTML and XML content and quoted attribute values. Characters XML
+/// 1.0 cannot carry (most control characters) become U+FFFD, so that neither a
+/// browser nor a JUnit reader chokes on what an article happened to contain.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Summary {
+    /// "checked 1 file, 13 references, 12 citations: 0 errors, 2 warnings, 9 notes"
+    pub fn describe(&self) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "checked {}, {}, {}: {}, {}, {}",
+            plural(self.files, "file", "files"),
+            plural(self.references, "reference", "references"),
+            plural(self.citations, "citation", "citations"),
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings"),
+            plural(self.notes, "note", "notes"),
+        )
+    }
+}
+
 /// Write `report` to `out` in `format`.
 pub fn render(
     report: &Report,
