@@ -370,6 +370,7 @@ impl NetworkSettings {
         o.cache = !self.no_cache;
         o.cache_dir = self.cache_dir.clone();
         o.allow_private = self.allow_private;
+        o.suggest_dois = self.suggest_dois;
         for (host, h) in &self.hosts {
             let mut headers = Vec::new();
             for (name, value) in &h.headers {

@@ -1,0 +1,474 @@
+//! Fetching registered metadata over the network, and turning it into findings.
+//!
+//! Resolution says whether a DOI exists; this module asks what it names, so that
+//! `check::metadata` can tell whether it is the work the entry cites. The rules:
+//!
+//! - only DOIs the registry confirmed (`ok`) are looked up, each once per run however
+//!   many entries cite it: Crossref `/works/{doi}` first, DOI content negotiation
+//!   (CSL-JSON at `{--doi-resolver}/{doi}`) when Crossref does not know the DOI;
+//! - requests go through the run's [`HttpClient`] rules (limits, retries,
+//!   `Retry-After`), with at most [`CROSSREF_MAX_IN_FLIGHT`] in flight to the Crossref
+//!   host unless the configuration sets that host's limit, and the Crossref host paced
+//!   by the budget its `x-rate-limit-*` headers announce;
+//! - records are cached under their own key namespace for [`RECORD_TTL`], search hits
+//!   for [`SEARCH_TTL`]; failures to reach a registry are never cached;
+//! - when no record can be had (Crossref unreachable, an unusable answer), nothing is
+//!   compared and no mismatch is claimed: the DOI keeps the registry's `ok`;
+//! - with `--suggest-dois`, entries without an identifier and entries whose DOI names
+//!   another work are searched for (`/works?query.bibliographic=`), and a suggestion
+//!   goes on the entry's `missing-identifier` or `metadata-mismatch` help line.
+
+use super::cache::Cache;
+use super::client::HttpClient;
+use super::{open_cache, Progress, ResolveOptions};
+use crate::check::metadata::{check, Evidence, Verdict};
+use crate::check::suggest::{search_query, suggest, Suggestion};
+use crate::diagnostic::{Code, Finding};
+use crate::metadata::api::{self, Answer, Pacing, CROSSREF_MAX_IN_FLIGHT, CSL_ACCEPT};
+use crate::metadata::{parse, Registered};
+use crate::model::{IdKey, IdKind, Resolution, Status};
+use crate::report::FileReport;
+use crate::source::Span;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
+
+/// How long a registered record is trusted: titles and authors rarely change, and a
+/// retraction notice reaching refcheck a month late is the price of not asking again.
+pub const RECORD_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How long search hits are trusted (new works get registered every day).
+pub const SEARCH_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// A Crossref work record with a long reference list runs to a few hundred KiB.
+const RECORD_BODY_CAP: usize = 4 * 1024 * 1024;
+/// Content negotiation is sent on through at most this many redirects.
+const MAX_REDIRECTS: usize = 5;
+
+/// What the metadata step adds to a report.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataOutcome {
+    pub findings: Vec<Finding>,
+    pub evidence: HashMap<(usize, Span), Evidence>,
+    pub suggestions: HashMap<(usize, Span), Suggestion>,
+    pub warnings: Vec<String>,
+}
+
+/// Fetch the registered metadata of the `ok` DOIs of `files`, compare every entry with
+/// it and, with `--suggest-dois`, look for DOIs to suggest. `findings` are the run's
+/// findings so far: suggestions are written into their help lines.
+pub fn check_files(
+    files: &[FileReport],
+    resolutions: &HashMap<IdKey, Resolution>,
+    findings: &mut [Finding],
+    options: &ResolveOptions,
+    progress: &dyn Progress,
+) -> MetadataOutcome {
+    let mut out = MetadataOutcome::default();
+    let dois: Vec<String> = ok_dois(files, resolutions);
+    let searching = options.suggest_dois && files.iter().any(|f| !f.document.references.is_empty());
+    if dois.is_empty() && !searching {
+        return out;
+    }
+    let cache = open_cache(options, &mut Vec::new());
+    let mut session = Session::new(options, cache.as_ref(), progress);
+    let records = session.records(&dois);
+    let mut to_search: Vec<(usize, usize)> = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        for (r, reference) in file.document.references.iter().enumerate() {
+            if reference.identifiers.is_empty() {
+                to_search.push((index, r));
+            }
+            for id in reference.identifiers.iter().filter(|id| {
+                id.kind == IdKind::Doi && id.problem.is_none() && records.contains_key(&id.value)
+            }) {
+                let Some(registered) = records.get(&id.value) else {
+                    continue;
+                };
+                let outcome = check(index, reference, id, registered);
+                if outcome.evidence.verdict != Verdict::Match {
+                    to_search.push((index, r));
+                }
+                out.evidence.insert((index, id.span), outcome.evidence);
+                out.findings.extend(outcome.findings);
+            }
+        }
+    }
+    if options.suggest_dois {
+        to_search.dedup();
+        let queries: Vec<String> = to_search
+            .iter()
+            .map(|&(f, r)| search_query(&files[f].document.references[r].text))
+            .filter(|q| !q.trim().is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let hits = session.searches(&queries);
+        for (f, r) in to_search {
+            let reference = &files[f].document.references[r];
+            let Some(found) = hits.get(&search_query(&reference.text)) else {
+                continue;
+            };
+            let claimed = crate::check::claims::claims(&reference.text);
+            let Some(s) = suggest(&claimed, found) else {
+                continue;
+            };
+            // A DOI the entry already carries is no suggestion.
+            if reference
+                .identifiers
+                .iter()
+                .any(|id| id.value.eq_ignore_ascii_case(&s.doi))
+            {
+                continue;
+            }
+            let help = s.help();
+            let attach = |finding: &mut Finding| {
+                let mine = finding.file == f
+                    && match finding.code {
+                        Code::MissingIdentifier => finding.span == reference.label_span,
+                        Code::MetadataMismatch => {
+                            reference.span.start <= finding.span.start
+                                && finding.span.end <= reference.span.end
+                        }
+                        _ => false,
+                    };
+                if mine {
+                    finding.help = Some(help.clone());
+                }
+            };
+            findings.iter_mut().for_each(attach);
+            out.findings.iter_mut().for_each(attach);
+            out.suggestions.insert((f, reference.span), s);
+        }
+    }
+    out.warnings = session.warnings();
+    out
+}
+
+/// The DOIs of `files` that the registry confirmed, each once.
+fn ok_dois(files: &[FileReport], resolutions: &HashMap<IdKey, Resolution>) -> Vec<String> {
+    let set: BTreeSet<String> = files
+        .iter()
+        .flat_map(|f| &f.document.references)
+        .flat_map(|r| &r.identifiers)
+        .filter(|id| id.kind == IdKind::Doi && id.problem.is_none())
+        .filter(|id| {
+            resolutions
+                .get(&id.key())
+                .is_some_and(|r| r.status() == Status::Ok)
+        })
+        .map(|id| id.value.clone())
+        .collect();
+    set.into_iter().collect()
+}
+
+/// One metadata step: the options, the cache and the progress it reports to.
+struct Session<'a> {
+    options: ResolveOptions,
+    cache: Option<&'a Cache>,
+    progress: &'a dyn Progress,
+    problems: Vec<String>,
+}
+
+impl<'a> Session<'a> {
+    fn new(options: &ResolveOptions, cache: Option<&'a Cache>, progress: &'a dyn Progress) -> Self {
+        let mut options = options.clone();
+        if let Some(host) = options.crossref_api.host_str() {
+            let limits = options.hosts.entry(host.to_ascii_lowercase()).or_default();
+            if limits.concurrency.is_none() {
+                limits.concurrency = Some(CROSSREF_MAX_IN_FLIGHT);
+            }
+        }
+        Session {
+            options,
+            cache,
+            progress,
+            problems: Vec::new(),
+        }
+    }
+
+    fn warnings(self) -> Vec<String> {
+        let Some(first) = self.problems.first() else {
+            return Vec::new();
+        };
+        let more = self.problems.len() - 1;
+        vec![format!(
+            "metadata cache: entry {first}{}; the metadata was fetched again (--no-cache turns the cache off)",
+            if more > 0 { format!(" (and {more} more)") } else { String::new() }
+        )]
+    }
+
+    fn cached<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let cache = self.cache?;
+        cache
+            .get_value(key, SystemTime::now())
+            .map_err(|p| self.problems.push(p.to_string()))
+            .ok()
+            .flatten()
+    }
+
+    fn store<T: serde::Serialize>(&mut self, key: &str, value: &T, ttl: Duration) {
+        if let Some(cache) = self.cache {
+            if let Err(p) = cache.put_value(key, value, ttl, SystemTime::now()) {
+                self.problems.push(p.to_string());
+            }
+        }
+    }
+
+    /// The registered record of each of `dois` that one could be had for.
+    fn records(&mut self, dois: &[String]) -> HashMap<String, Registered> {
+        let prefix = format!(
+            "metadata {} {}",
+            self.options.crossref_api, self.options.doi_resolver
+        );
+        let key = move |doi: &str| format!("{prefix} {doi}");
+        self.fetch_all(dois, &key, RECORD_TTL, |net, doi| {
+            Box::pin(async move { net.record(doi).await })
+        })
+    }
+
+    /// The search hits for each of `queries` that Crossref answered.
+    fn searches(&mut self, queries: &[String]) -> HashMap<String, Vec<Registered>> {
+        let prefix = format!("search {}", self.options.crossref_api);
+        let key = move |q: &str| format!("{prefix} {q}");
+        self.fetch_all(queries, &key, SEARCH_TTL, |net, q| {
+            Box::pin(async move { net.search(q).await })
+        })
+    }
+
+    /// Look every item up, from the cache or the network, reporting progress.
+    fn fetch_all<T>(
+        &mut self,
+        items: &[String],
+        key: &dyn Fn(&str) -> String,
+        ttl: Duration,
+        fetch: for<'n> fn(&'n Net, &'n str) -> BoxFuture<'n, Option<T>>,
+    ) -> HashMap<String, T>
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + Send,
+    {
+        let mut found = HashMap::new();
+        if items.is_empty() {
+            return found;
+        }
+        self.progress.more(items.len());
+        let mut pending = Vec::new();
+        for item in items {
+            match self.cached::<T>(&key(item)) {
+                Some(v) => {
+                    self.progress.looked_up(item);
+                    found.insert(item.clone(), v);
+                }
+                None => pending.push(item.clone()),
+            }
+        }
+        if pending.is_empty() {
+            return found;
+        }
+        let progress = self.progress;
+        let options = &self.options;
+        let fetched: Vec<(String, Option<T>)> = on_runtime(|| {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let client = HttpClient::new(options.client_config()).ok()?;
+                let net = Net::new(client, options);
+                let net = &net;
+                let mut running: FuturesUnordered<_> = pending
+                    .iter()
+                    .map(|item| async move { (item.clone(), fetch(net, item).await) })
+                    .collect();
+                let mut out = Vec::new();
+                while let Some((item, v)) = running.next().await {
+                    progress.looked_up(&item);
+                    out.push((item, v));
+                }
+                Some(out)
+            })
+        })
+        .unwrap_or_default();
+        for (item, v) in fetched {
+            if let Some(v) = v {
+                self.store(&key(&item), &v, ttl);
+                found.insert(item, v);
+            }
+        }
+        found
+    }
+}
+
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Run `f` where it may start a runtime of its own: on this thread, or on a scoped
+/// thread when this one is already inside an async runtime.
+fn on_runtime<R: Send>(f: impl FnOnce() -> Option<R> + Send) -> Option<R> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        std::thread::scope(|s| s.spawn(f).join().ok().flatten())
+    } else {
+        f()
+    }
+}
+
+/// The network side: one client, and the Crossref host's announced pace.
+struct Net {
+    client: HttpClient,
+    options: ResolveOptions,
+    pacer: Pacer,
+}
+
+impl Net {
+    fn new(client: HttpClient, options: &ResolveOptions) -> Self {
+        Net {
+            client,
+            options: options.clone(),
+            pacer: Pacer::default(),
+        }
+    }
+
+    /// The record of `doi`: Crossref, then content negotiation when Crossref does not
+    /// know it. `None` when neither gives a usable record.
+    async fn record(&self, doi: &str) -> Option<Registered> {
+        let url = api::works_url(self.options.crossref_api.as_str(), doi);
+        match self
+            .crossref(&url)
+            .await
+            .map(|(s, b)| api::read_crossref(s, &b))?
+        {
+            Answer::Found(r) => return Some(*r),
+            Answer::Unknown => {}
+            Answer::Transient | Answer::Unusable(_) => return None,
+        }
+        let (status, body) = self.negotiate(doi).await?;
+        match api::read_csl(status, &body) {
+            Answer::Found(r) => Some(*r),
+            Answer::Unknown | Answer::Transient | Answer::Unusable(_) => None,
+        }
+    }
+
+    /// The hits of a bibliographic search.
+    async fn search(&self, query: &str) -> Option<Vec<Registered>> {
+        let url = api::search_url(self.options.crossref_api.as_str(), query);
+        let (status, body) = self.crossref(&url).await?;
+        (status == 200)
+            .then(|| parse::crossref_search(&body).ok())
+            .flatten()
+    }
+
+    /// GET a Crossref URL at the announced pace; the status and body, or `None` when
+    /// Crossref could not be reached.
+    async fn crossref(&self, url: &str) -> Option<(u16, String)> {
+        let url = url::Url::parse(url).ok()?;
+        self.pacer.wait().await;
+        let fetched = self
+            .client
+            .get_trusted(url, Some("application/json"), RECORD_BODY_CAP)
+            .await
+            .ok()?;
+        if let Some(p) = Pacing::from_headers(&fetched.headers) {
+            self.pacer.set(p.spacing());
+        }
+        Some((
+            fetched.status,
+            String::from_utf8_lossy(&fetched.body).into_owned(),
+        ))
+    }
+
+    /// Content negotiation for CSL-JSON, following the DOI proxy's redirects.
+    async fn negotiate(&self, doi: &str) -> Option<(u16, String)> {
+        let mut url =
+            url::Url::parse(&api::csl_url(self.options.doi_resolver.as_str(), doi)).ok()?;
+        for _ in 0..=MAX_REDIRECTS {
+            let fetched = match self
+                .client
+                .get_trusted(url.clone(), Some(CSL_ACCEPT), RECORD_BODY_CAP)
+                .await
+            {
+                Ok(f) => f,
+                Err(_) => return None,
+            };
+            if !matches!(fetched.status, 301 | 302 | 303 | 307 | 308) {
+                return Some((
+                    fetched.status,
+                    String::from_utf8_lossy(&fetched.body).into_owned(),
+                ));
+            }
+            let location = fetched
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())?;
+            url = url.join(location).ok()?;
+        }
+        None
+    }
+}
+
+/// Spaces out the starts of Crossref requests as its rate-limit headers ask.
+#[derive(Debug, Default)]
+struct Pacer {
+    state: Mutex<PacerState>,
+}
+
+#[derive(Debug, Default)]
+struct PacerState {
+    spacing: Duration,
+    next: Option<Instant>,
+}
+
+impl Pacer {
+    fn set(&self, spacing: Duration) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).spacing = spacing;
+    }
+
+    async fn wait(&self) {
+        let start = {
+            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let start = s.next.map_or(now, |t| t.max(now));
+            s.next = Some(start + s.spacing);
+            start
+        };
+        tokio::time::sleep_until(start).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_pacer_spaces_starts_once_a_pace_is_announced() {
+        let p = Pacer::default();
+        let t0 = Instant::now();
+        p.wait().await;
+        p.wait().await;
+        assert!(t0.elapsed() < Duration::from_millis(50), "no pace yet");
+        p.set(Duration::from_millis(60));
+        p.wait().await;
+        let t1 = Instant::now();
+        p.wait().await;
+        p.wait().await;
+        assert!(t1.elapsed() >= Duration::from_millis(110), "paced");
+    }
+
+    #[test]
+    fn crossref_gets_five_slots_unless_configured() {
+        let progress = super::super::NoProgress;
+        let s = Session::new(&ResolveOptions::default(), None, &progress);
+        assert_eq!(
+            s.options.hosts["api.crossref.org"].concurrency,
+            Some(CROSSREF_MAX_IN_FLIGHT)
+        );
+        let mut o = ResolveOptions::default();
+        o.hosts.insert(
+            "api.crossref.org".into(),
+            super::super::hosts::HostLimits {
+                concurrency: Some(2),
+                ..Default::default()
+            },
+        );
+        let s = Session::new(&o, None, &progress);
+        assert_eq!(s.options.hosts["api.crossref.org"].concurrency, Some(2));
+    }
+}
