@@ -170,6 +170,7 @@ async fn correct_entries_give_no_finding_and_carry_evidence() {
         &options(&server.uri(), &server.uri()),
     );
     assert_eq!(metadata_findings(&report), vec![]);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert_eq!(report.evidence.len(), 2, "one evidence record per DOI");
     for e in report.evidence.values() {
         assert_eq!(e.verdict, Verdict::Match, "{e:?}");
@@ -304,6 +305,14 @@ async fn crossref_unreachable_claims_nothing_and_the_doi_stays_ok() {
     );
     assert_eq!(metadata_findings(&report), vec![]);
     assert!(report.evidence.is_empty());
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("10.1371/journal.pone.0033693") && w.contains("not compared")),
+        "the user hears that nothing was compared: {:?}",
+        report.warnings
+    );
     assert_eq!(report.resolutions.len(), 1);
     for r in report.resolutions.values() {
         assert_eq!(r.status(), Status::Ok);
@@ -322,6 +331,12 @@ async fn crossref_errors_claim_nothing() {
     mount_registry(&server, &http).await;
     let report = check(&[GINO_VANCOUVER], &options(&server.uri(), &server.uri()));
     assert_eq!(metadata_findings(&report), vec![]);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0].contains("HTTP 503"),
+        "{:?}",
+        report.warnings
+    );
     assert_eq!(
         requests_to(&server, "/works/").await,
         3,

@@ -13,7 +13,9 @@
 //! - records are cached under their own key namespace for [`RECORD_TTL`], search hits
 //!   for [`SEARCH_TTL`]; failures to reach a registry are never cached;
 //! - when no record can be had (Crossref unreachable, an unusable answer), nothing is
-//!   compared and no mismatch is claimed: the DOI keeps the registry's `ok`;
+//!   compared and no mismatch is claimed: the DOI keeps the registry's `ok`, and one
+//!   warning tells the user which lookups failed; a DOI that no registry describes
+//!   (Crossref 404, then no CSL-JSON) is simply not compared;
 //! - with `--suggest-dois`, entries without an identifier and entries whose DOI names
 //!   another work are searched for (`/works?query.bibliographic=`), and a suggestion
 //!   goes on the entry's `missing-identifier` or `metadata-mismatch` help line.
@@ -168,6 +170,8 @@ struct Session<'a> {
     cache: Option<&'a Cache>,
     progress: &'a dyn Progress,
     problems: Vec<String>,
+    /// Lookups that got no usable answer, and why.
+    failures: Vec<(String, String)>,
 }
 
 impl<'a> Session<'a> {
@@ -184,18 +188,32 @@ impl<'a> Session<'a> {
             cache,
             progress,
             problems: Vec::new(),
+            failures: Vec::new(),
         }
     }
 
     fn warnings(self) -> Vec<String> {
-        let Some(first) = self.problems.first() else {
-            return Vec::new();
+        let mut out = Vec::new();
+        let and_more = |n: usize| {
+            if n > 1 {
+                format!(" (and {} more)", n - 1)
+            } else {
+                String::new()
+            }
         };
-        let more = self.problems.len() - 1;
-        vec![format!(
-            "metadata cache: entry {first}{}; the metadata was fetched again (--no-cache turns the cache off)",
-            if more > 0 { format!(" (and {more} more)") } else { String::new() }
-        )]
+        if let Some(first) = self.problems.first() {
+            out.push(format!(
+                "metadata cache: entry {first}{}; the metadata was fetched again (--no-cache turns the cache off)",
+                and_more(self.problems.len())
+            ));
+        }
+        if let Some((item, why)) = self.failures.first() {
+            out.push(format!(
+                "registered metadata could not be had for {item}: {why}{}; those DOIs were not compared with their entries (and no DOI could be suggested where a search failed): run again later",
+                and_more(self.failures.len())
+            ));
+        }
+        out
     }
 
     fn cached<T: serde::de::DeserializeOwned>(&mut self, key: &str) -> Option<T> {
@@ -242,7 +260,7 @@ impl<'a> Session<'a> {
         items: &[String],
         key: &dyn Fn(&str) -> String,
         ttl: Duration,
-        fetch: for<'n> fn(&'n Net, &'n str) -> BoxFuture<'n, Option<T>>,
+        fetch: for<'n> fn(&'n Net, &'n str) -> BoxFuture<'n, Lookup<T>>,
     ) -> HashMap<String, T>
     where
         T: serde::Serialize + serde::de::DeserializeOwned + Send,
@@ -267,13 +285,13 @@ impl<'a> Session<'a> {
         }
         let progress = self.progress;
         let options = &self.options;
-        let fetched: Vec<(String, Option<T>)> = on_runtime(|| {
+        let fetched: Result<Vec<(String, Lookup<T>)>, String> = on_runtime(|| {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
-                .ok()?;
+                .map_err(|e| format!("cannot start the network runtime: {e}"))?;
             runtime.block_on(async {
-                let client = HttpClient::new(options.client_config()).ok()?;
+                let client = HttpClient::new(options.client_config())?;
                 let net = Net::new(client, options);
                 let net = &net;
                 let mut running: FuturesUnordered<_> = pending
@@ -285,14 +303,23 @@ impl<'a> Session<'a> {
                     progress.looked_up(&item);
                     out.push((item, v));
                 }
-                Some(out)
+                Ok(out)
             })
-        })
-        .unwrap_or_default();
+        });
+        let fetched = fetched.unwrap_or_else(|why| {
+            pending
+                .into_iter()
+                .map(|item| (item, Err(why.clone())))
+                .collect()
+        });
         for (item, v) in fetched {
-            if let Some(v) = v {
-                self.store(&key(&item), &v, ttl);
-                found.insert(item, v);
+            match v {
+                Ok(Some(v)) => {
+                    self.store(&key(&item), &v, ttl);
+                    found.insert(item, v);
+                }
+                Ok(None) => {}
+                Err(why) => self.failures.push((item, why)),
             }
         }
         found
@@ -303,9 +330,13 @@ type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 
 /// Run `f` where it may start a runtime of its own: on this thread, or on a scoped
 /// thread when this one is already inside an async runtime.
-fn on_runtime<R: Send>(f: impl FnOnce() -> Option<R> + Send) -> Option<R> {
+fn on_runtime<R: Send>(f: impl FnOnce() -> Result<R, String> + Send) -> Result<R, String> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        std::thread::scope(|s| s.spawn(f).join().ok().flatten())
+        std::thread::scope(|s| {
+            s.spawn(f)
+                .join()
+                .unwrap_or_else(|_| Err("the metadata lookups stopped unexpectedly".into()))
+        })
     } else {
         f()
     }
@@ -328,68 +359,73 @@ impl Net {
     }
 
     /// The record of `doi`: Crossref, then content negotiation when Crossref does not
-    /// know it. `None` when neither gives a usable record.
-    async fn record(&self, doi: &str) -> Option<Registered> {
+    /// know it. `Ok(None)` when neither registry knows it; `Err` says why no usable
+    /// answer came back.
+    async fn record(&self, doi: &str) -> Lookup<Registered> {
         let url = api::works_url(self.options.crossref_api.as_str(), doi);
-        match self
-            .crossref(&url)
-            .await
-            .map(|(s, b)| api::read_crossref(s, &b))?
-        {
-            Answer::Found(r) => return Some(*r),
+        let (status, body) = self.crossref(&url).await?;
+        match api::read_crossref(status, &body) {
+            Answer::Found(r) => return Ok(Some(*r)),
             Answer::Unknown => {}
-            Answer::Transient | Answer::Unusable(_) => return None,
+            Answer::Transient => return Err(format!("Crossref answered HTTP {status}")),
+            Answer::Unusable(why) => return Err(format!("Crossref's answer is unusable: {why}")),
         }
         let (status, body) = self.negotiate(doi).await?;
         match api::read_csl(status, &body) {
-            Answer::Found(r) => Some(*r),
-            Answer::Unknown | Answer::Transient | Answer::Unusable(_) => None,
+            Answer::Found(r) => Ok(Some(*r)),
+            Answer::Unknown => Ok(None),
+            Answer::Transient => Err(format!("the DOI proxy answered HTTP {status}")),
+            Answer::Unusable(why) => Err(format!("the DOI proxy's answer is unusable: {why}")),
         }
     }
 
     /// The hits of a bibliographic search.
-    async fn search(&self, query: &str) -> Option<Vec<Registered>> {
+    async fn search(&self, query: &str) -> Lookup<Vec<Registered>> {
         let url = api::search_url(self.options.crossref_api.as_str(), query);
         let (status, body) = self.crossref(&url).await?;
-        (status == 200)
-            .then(|| parse::crossref_search(&body).ok())
-            .flatten()
+        if status != 200 {
+            return Err(format!("Crossref's search answered HTTP {status}"));
+        }
+        parse::crossref_search(&body)
+            .map(Some)
+            .map_err(|e| format!("Crossref's search answer is unusable: {e}"))
     }
 
-    /// GET a Crossref URL at the announced pace; the status and body, or `None` when
-    /// Crossref could not be reached.
-    async fn crossref(&self, url: &str) -> Option<(u16, String)> {
-        let url = url::Url::parse(url).ok()?;
+    /// GET a Crossref URL at the announced pace: the status and body.
+    async fn crossref(&self, url: &str) -> Result<(u16, String), String> {
+        let url = url::Url::parse(url).map_err(|e| format!("bad Crossref URL {url}: {e}"))?;
         self.pacer.wait().await;
         let fetched = self
             .client
             .get_trusted(url, Some("application/json"), RECORD_BODY_CAP)
             .await
-            .ok()?;
+            .map_err(|e| format!("Crossref could not be reached: {e}"))?;
         if let Some(p) = Pacing::from_headers(&fetched.headers) {
             self.pacer.set(p.spacing());
         }
-        Some((
+        Ok((
             fetched.status,
             String::from_utf8_lossy(&fetched.body).into_owned(),
         ))
     }
 
     /// Content negotiation for CSL-JSON, following the DOI proxy's redirects.
-    async fn negotiate(&self, doi: &str) -> Option<(u16, String)> {
-        let mut url =
-            url::Url::parse(&api::csl_url(self.options.doi_resolver.as_str(), doi)).ok()?;
+    async fn negotiate(&self, doi: &str) -> Result<(u16, String), String> {
+        let first = api::csl_url(self.options.doi_resolver.as_str(), doi);
+        let mut url = url::Url::parse(&first).map_err(|e| format!("bad URL {first}: {e}"))?;
         for _ in 0..=MAX_REDIRECTS {
-            let fetched = match self
+            let fetched = self
                 .client
                 .get_trusted(url.clone(), Some(CSL_ACCEPT), RECORD_BODY_CAP)
                 .await
-            {
-                Ok(f) => f,
-                Err(_) => return None,
-            };
+                .map_err(|e| {
+                    format!(
+                        "{} could not be reached: {e}",
+                        url.host_str().unwrap_or("the DOI proxy")
+                    )
+                })?;
             if !matches!(fetched.status, 301 | 302 | 303 | 307 | 308) {
-                return Some((
+                return Ok((
                     fetched.status,
                     String::from_utf8_lossy(&fetched.body).into_owned(),
                 ));
@@ -397,12 +433,20 @@ impl Net {
             let location = fetched
                 .headers
                 .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())?;
-            url = url.join(location).ok()?;
+                .and_then(|v| v.to_str().ok())
+                .ok_or("content negotiation redirected without a Location")?;
+            url = url
+                .join(location)
+                .map_err(|e| format!("content negotiation redirected to a bad URL: {e}"))?;
         }
-        None
+        Err(format!(
+            "content negotiation redirected more than {MAX_REDIRECTS} times"
+        ))
     }
 }
+
+/// A record, nothing (no registry knows it), or why no usable answer came back.
+type Lookup<T> = Result<Option<T>, String>;
 
 /// Spaces out the starts of Crossref requests as its rate-limit headers ask.
 #[derive(Debug, Default)]
