@@ -68,6 +68,11 @@ async fn registry(http: &Path) -> MockServer {
 }
 
 async fn mount_registry(server: &MockServer, http: &Path) {
+    mount_registry_paced(server, http, "50").await;
+}
+
+/// As [`mount_registry`], Crossref announcing `limit` requests per second.
+async fn mount_registry_paced(server: &MockServer, http: &Path, limit: &str) {
     for doi in CROSSREF.iter().map(|(d, _)| *d).chain([THESIS]) {
         Mock::given(path(format!("/api/handles/{doi}")))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
@@ -80,7 +85,7 @@ async fn mount_registry(server: &MockServer, http: &Path) {
         Mock::given(path(crossref_path(doi)))
             .respond_with(
                 ResponseTemplate::new(200)
-                    .insert_header("x-rate-limit-limit", "50")
+                    .insert_header("x-rate-limit-limit", limit)
                     .insert_header("x-rate-limit-interval", "1s")
                     .set_body_raw(recorded(http, rel), "application/json"),
             )
@@ -534,4 +539,83 @@ async fn the_flawed_sample_shows_a_mismatch_and_a_retraction() {
         }
     }
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn crossref_rate_limit_headers_pace_its_requests() {
+    let Some(http) = http_dir() else { return };
+    let server = MockServer::start().await;
+    // Four requests a second: 250 ms between the starts of two requests.
+    mount_registry_paced(&server, &http, "4").await;
+    let mut o = options(&server.uri(), &server.uri());
+    // One request at a time, so that every request after the first knows the pace.
+    o.resolve.hosts.insert(
+        "127.0.0.1".into(),
+        refcheck::resolve::hosts::HostLimits {
+            concurrency: Some(1),
+            ..Default::default()
+        },
+    );
+    let started = std::time::Instant::now();
+    let report = check(&[DELPHI_APA, FGENE_VANCOUVER, GINO_VANCOUVER], &o);
+    assert_eq!(report.evidence.len(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_millis(490),
+        "three Crossref requests at 250 ms spacing: {:?}",
+        started.elapsed()
+    );
+}
+
+/// Records what the library reports to the progress bar.
+#[derive(Default)]
+struct Recorder {
+    events: std::sync::Mutex<Vec<String>>,
+}
+
+impl Recorder {
+    fn push(&self, e: String) {
+        self.events.lock().expect("lock").push(e);
+    }
+}
+
+impl refcheck::resolve::Progress for Recorder {
+    fn start(&self, total: usize) {
+        self.push(format!("start {total}"));
+    }
+    fn resolved(&self, key: &refcheck::model::IdKey, _: &refcheck::model::Resolution) {
+        self.push(format!("resolved {}", key.value));
+    }
+    fn more(&self, n: usize) {
+        self.push(format!("more {n}"));
+    }
+    fn looked_up(&self, what: &str) {
+        self.push(format!("looked up {what}"));
+    }
+    fn finish(&self) {
+        self.push("finish".into());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_counts_metadata_lookups_and_finishes_once() {
+    let Some(http) = http_dir() else { return };
+    let server = registry(&http).await;
+    let recorder = Recorder::default();
+    refcheck::check_sources_with(
+        vec![SourceFile::new(
+            "a.txt",
+            article(&[DELPHI_APA, GINO_VANCOUVER, DELPHI_APA]),
+        )],
+        Vec::new(),
+        &options(&server.uri(), &server.uri()),
+        &recorder,
+    );
+    let events = recorder.events.into_inner().expect("lock");
+    let count = |prefix: &str| events.iter().filter(|e| e.starts_with(prefix)).count();
+    assert_eq!(events.first().map(String::as_str), Some("start 2"));
+    assert_eq!(count("resolved "), 2);
+    assert!(events.contains(&"more 2".to_string()), "{events:?}");
+    assert_eq!(count("looked up "), 2, "one step per unique DOI");
+    assert_eq!(count("finish"), 1);
+    assert_eq!(events.last().map(String::as_str), Some("finish"));
 }

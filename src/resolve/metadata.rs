@@ -33,9 +33,7 @@ use crate::report::FileReport;
 use crate::source::Span;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
-use tokio::time::Instant;
 
 /// How long a registered record is trusted: titles and authors rarely change, and a
 /// retraction notice reaching refcheck a month late is the price of not asking again.
@@ -342,11 +340,10 @@ fn on_runtime<R: Send>(f: impl FnOnce() -> Result<R, String> + Send) -> Result<R
     }
 }
 
-/// The network side: one client, and the Crossref host's announced pace.
+/// The network side: one client and the endpoints.
 struct Net {
     client: HttpClient,
     options: ResolveOptions,
-    pacer: Pacer,
 }
 
 impl Net {
@@ -354,7 +351,6 @@ impl Net {
         Net {
             client,
             options: options.clone(),
-            pacer: Pacer::default(),
         }
     }
 
@@ -394,14 +390,13 @@ impl Net {
     /// GET a Crossref URL at the announced pace: the status and body.
     async fn crossref(&self, url: &str) -> Result<(u16, String), String> {
         let url = url::Url::parse(url).map_err(|e| format!("bad Crossref URL {url}: {e}"))?;
-        self.pacer.wait().await;
         let fetched = self
             .client
-            .get_trusted(url, Some("application/json"), RECORD_BODY_CAP)
+            .get_trusted(url.clone(), Some("application/json"), RECORD_BODY_CAP)
             .await
             .map_err(|e| format!("Crossref could not be reached: {e}"))?;
         if let Some(p) = Pacing::from_headers(&fetched.headers) {
-            self.pacer.set(p.spacing());
+            self.client.pace_host(&url, p.spacing());
         }
         Ok((
             fetched.status,
@@ -448,53 +443,9 @@ impl Net {
 /// A record, nothing (no registry knows it), or why no usable answer came back.
 type Lookup<T> = Result<Option<T>, String>;
 
-/// Spaces out the starts of Crossref requests as its rate-limit headers ask.
-#[derive(Debug, Default)]
-struct Pacer {
-    state: Mutex<PacerState>,
-}
-
-#[derive(Debug, Default)]
-struct PacerState {
-    spacing: Duration,
-    next: Option<Instant>,
-}
-
-impl Pacer {
-    fn set(&self, spacing: Duration) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).spacing = spacing;
-    }
-
-    async fn wait(&self) {
-        let start = {
-            let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let start = s.next.map_or(now, |t| t.max(now));
-            s.next = Some(start + s.spacing);
-            start
-        };
-        tokio::time::sleep_until(start).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn the_pacer_spaces_starts_once_a_pace_is_announced() {
-        let p = Pacer::default();
-        let t0 = Instant::now();
-        p.wait().await;
-        p.wait().await;
-        assert!(t0.elapsed() < Duration::from_millis(50), "no pace yet");
-        p.set(Duration::from_millis(60));
-        p.wait().await;
-        let t1 = Instant::now();
-        p.wait().await;
-        p.wait().await;
-        assert!(t1.elapsed() >= Duration::from_millis(110), "paced");
-    }
 
     #[test]
     fn crossref_gets_five_slots_unless_configured() {
