@@ -23,6 +23,7 @@
 use super::cache::Cache;
 use super::client::HttpClient;
 use super::{open_cache, Progress, ResolveOptions};
+use crate::check::claims::claims;
 use crate::check::metadata::{check, Evidence, Verdict};
 use crate::check::suggest::{search_query, suggest, Suggestion};
 use crate::diagnostic::{Code, Finding};
@@ -73,20 +74,38 @@ pub fn check_files(
     let cache = open_cache(options, &mut Vec::new());
     let mut session = Session::new(options, cache.as_ref(), progress);
     let records = session.records(&dois);
-    let mut to_search: Vec<(usize, usize)> = Vec::new();
+    let to_search = compare_entries(files, &records, &mut out);
+    if options.suggest_dois {
+        suggest_dois(files, &to_search, &mut session, findings, &mut out);
+    }
+    out.warnings = session.warnings();
+    out
+}
+
+/// Compare every entry carrying a DOI in `records` with its record, into `out`. The
+/// entries worth a search for `--suggest-dois` come back as (file, entry) indexes:
+/// those without an identifier and those whose DOI seems to name another work.
+fn compare_entries(
+    files: &[FileReport],
+    records: &HashMap<String, Registered>,
+    out: &mut MetadataOutcome,
+) -> Vec<(usize, usize)> {
+    let mut to_search = Vec::new();
     for (index, file) in files.iter().enumerate() {
         for (r, reference) in file.document.references.iter().enumerate() {
             if reference.identifiers.is_empty() {
                 to_search.push((index, r));
             }
-            for id in reference.identifiers.iter().filter(|id| {
-                id.kind == IdKind::Doi && id.problem.is_none() && records.contains_key(&id.value)
-            }) {
-                let Some(registered) = records.get(&id.value) else {
-                    continue;
-                };
+            let with_records = reference
+                .identifiers
+                .iter()
+                .filter(|id| id.kind == IdKind::Doi && id.problem.is_none())
+                .filter_map(|id| records.get(&id.value).map(|rec| (id, rec)));
+            for (id, registered) in with_records {
                 let outcome = check(index, reference, id, registered);
-                if outcome.evidence.verdict != Verdict::Match {
+                if outcome.evidence.verdict != Verdict::Match
+                    && to_search.last() != Some(&(index, r))
+                {
                     to_search.push((index, r));
                 }
                 out.evidence.insert((index, id.span), outcome.evidence);
@@ -94,55 +113,71 @@ pub fn check_files(
             }
         }
     }
-    if options.suggest_dois {
-        to_search.dedup();
-        let queries: Vec<String> = to_search
+    to_search
+}
+
+/// Search Crossref for the entries `to_search` and keep the suggestions that agree
+/// with their entries: into `out.suggestions`, and onto the help line of the entry's
+/// `missing-identifier` finding (among `findings`) or `metadata-mismatch` finding
+/// (among `out.findings`).
+fn suggest_dois(
+    files: &[FileReport],
+    to_search: &[(usize, usize)],
+    session: &mut Session<'_>,
+    findings: &mut [Finding],
+    out: &mut MetadataOutcome,
+) {
+    let entry = |&(f, r): &(usize, usize)| &files[f].document.references[r];
+    let queries: Vec<String> = to_search
+        .iter()
+        .map(|at| search_query(&entry(at).text))
+        .filter(|q| !q.trim().is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let hits = session.searches(&queries);
+    for at in to_search {
+        let (f, reference) = (at.0, entry(at));
+        let Some(found) = hits.get(&search_query(&reference.text)) else {
+            continue;
+        };
+        let Some(s) = suggest(&claims(&reference.text), found) else {
+            continue;
+        };
+        // A DOI the entry already carries is no suggestion.
+        if reference
+            .identifiers
             .iter()
-            .map(|&(f, r)| search_query(&files[f].document.references[r].text))
-            .filter(|q| !q.trim().is_empty())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let hits = session.searches(&queries);
-        for (f, r) in to_search {
-            let reference = &files[f].document.references[r];
-            let Some(found) = hits.get(&search_query(&reference.text)) else {
-                continue;
-            };
-            let claimed = crate::check::claims::claims(&reference.text);
-            let Some(s) = suggest(&claimed, found) else {
-                continue;
-            };
-            // A DOI the entry already carries is no suggestion.
-            if reference
-                .identifiers
-                .iter()
-                .any(|id| id.value.eq_ignore_ascii_case(&s.doi))
-            {
-                continue;
+            .any(|id| id.value.eq_ignore_ascii_case(&s.doi))
+        {
+            continue;
+        }
+        let help = s.help();
+        let attach = |finding: &mut Finding| {
+            if finding.file != f {
+                return;
             }
-            let help = s.help();
-            let attach = |finding: &mut Finding| {
-                let mine = finding.file == f
-                    && match finding.code {
-                        Code::MissingIdentifier => finding.span == reference.label_span,
-                        Code::MetadataMismatch => {
-                            reference.span.start <= finding.span.start
-                                && finding.span.end <= reference.span.end
-                        }
-                        _ => false,
-                    };
-                if mine {
+            match finding.code {
+                // The general advice gives way to the concrete DOI.
+                Code::MissingIdentifier if finding.span == reference.label_span => {
                     finding.help = Some(help.clone());
                 }
-            };
-            findings.iter_mut().for_each(attach);
-            out.findings.iter_mut().for_each(attach);
-            out.suggestions.insert((f, reference.span), s);
-        }
+                Code::MetadataMismatch
+                    if reference.span.start <= finding.span.start
+                        && finding.span.end <= reference.span.end =>
+                {
+                    finding.help = Some(match finding.help.take() {
+                        Some(h) => format!("{h}; {help}"),
+                        None => help.clone(),
+                    });
+                }
+                _ => {}
+            }
+        };
+        findings.iter_mut().for_each(attach);
+        out.findings.iter_mut().for_each(attach);
+        out.suggestions.insert((f, reference.span), s);
     }
-    out.warnings = session.warnings();
-    out
 }
 
 /// The DOIs of `files` that the registry confirmed, each once.
