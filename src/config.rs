@@ -621,6 +621,17 @@ mod tests {
     }
 
     #[test]
+    fn suggest_dois_reaches_the_resolver() {
+        let off = NetworkSettings::default().resolve_options().unwrap();
+        assert!(!off.suggest_dois);
+        let on = NetworkSettings {
+            suggest_dois: true,
+            ..NetworkSettings::default()
+        };
+        assert!(on.resolve_options().unwrap().suggest_dois);
+    }
+
+    #[test]
     fn remap_rules_need_two_parts() {
         assert!(check_remap("^http://old https://new").is_ok());
         assert!(check_remap("^http://old").is_err());

@@ -242,6 +242,23 @@ mod tests {
     }
 
     #[test]
+    fn other_records_are_kept_for_their_own_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::open(dir.path()).expect("opens");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let record = vec!["a title".to_string(), "Smith".to_string()];
+        cache
+            .put_value("metadata x", &record, Duration::from_secs(60), now)
+            .expect("stored");
+        let got: Option<Vec<String>> = cache.get_value("metadata x", now).expect("read");
+        assert_eq!(got, Some(record));
+        let later = now + Duration::from_secs(61);
+        let got: Option<Vec<String>> = cache.get_value("metadata x", later).expect("read");
+        assert_eq!(got, None, "expired");
+        assert_eq!(cache.get("metadata y", now), Ok(None));
+    }
+
+    #[test]
     fn unverifiable_and_skipped_are_never_stored() {
         let dir = tempfile::tempdir().expect("temp dir");
         let cache = Cache::open(dir.path()).expect("opens");
