@@ -370,6 +370,7 @@ impl NetworkSettings {
         o.cache = !self.no_cache;
         o.cache_dir = self.cache_dir.clone();
         o.allow_private = self.allow_private;
+        o.suggest_dois = self.suggest_dois;
         for (host, h) in &self.hosts {
             let mut headers = Vec::new();
             for (name, value) in &h.headers {
@@ -617,6 +618,17 @@ mod tests {
             relative_path(Path::new("/r"), Path::new("docs")),
             PathBuf::from("docs")
         );
+    }
+
+    #[test]
+    fn suggest_dois_reaches_the_resolver() {
+        let off = NetworkSettings::default().resolve_options().unwrap();
+        assert!(!off.suggest_dois);
+        let on = NetworkSettings {
+            suggest_dois: true,
+            ..NetworkSettings::default()
+        };
+        assert!(on.resolve_options().unwrap().suggest_dois);
     }
 
     #[test]

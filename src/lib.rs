@@ -114,9 +114,21 @@ pub fn check_sources_with(
         });
     }
     let mut outcome = resolve::Outcome::default();
+    let mut metadata = resolve::metadata::MetadataOutcome::default();
     if !options.offline {
-        outcome = resolve::resolve_keys(&resolve::keys_of(&files), &options.resolve, progress);
+        outcome =
+            resolve::resolve_keys_unfinished(&resolve::keys_of(&files), &options.resolve, progress);
         findings.extend(resolve::findings(&files, &outcome.resolutions));
+        metadata = resolve::metadata::check_files(
+            &files,
+            &outcome.resolutions,
+            &mut findings,
+            &options.resolve,
+            progress,
+        );
+        progress.finish();
+        findings.append(&mut metadata.findings);
+        outcome.warnings.append(&mut metadata.warnings);
     }
     let mut findings = options.levels.apply(findings);
     findings.sort_by_key(|f| (f.file, f.span.start, f.code));
@@ -125,8 +137,8 @@ pub fn check_sources_with(
         findings,
         errors,
         resolutions: outcome.resolutions,
-        evidence: Default::default(),
-        suggestions: Default::default(),
+        evidence: metadata.evidence,
+        suggestions: metadata.suggestions,
         warnings: outcome.warnings,
     }
 }

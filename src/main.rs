@@ -167,6 +167,18 @@ impl Progress for Bar {
         self.bar.inc(1);
     }
 
+    fn more(&self, n: usize) {
+        if self.bar.length().unwrap_or(0) == 0 {
+            self.start(n);
+        } else {
+            self.bar.inc_length(n as u64);
+        }
+    }
+
+    fn looked_up(&self, _what: &str) {
+        self.bar.inc(1);
+    }
+
     fn finish(&self) {
         self.bar.finish_and_clear();
     }

@@ -59,6 +59,7 @@ fn options(server: &MockServer, offline: bool) -> Options {
     };
     o.resolve.cache = false;
     o.resolve.doi_resolver = url::Url::parse(&server.uri()).expect("server URL");
+    o.resolve.crossref_api = o.resolve.doi_resolver.clone();
     o
 }
 

@@ -53,12 +53,15 @@ pub struct Cache {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Entry<T> {
     key: String,
     /// Seconds since the Unix epoch.
     stored: u64,
     expires: u64,
-    resolution: Resolution,
+    /// A [`Resolution`], or another record kept under its own key namespace (the
+    /// registered metadata of a DOI).
+    #[serde(rename = "resolution")]
+    value: T,
 }
 
 /// Why an entry could not be used; the caller turns these into one warning.
@@ -93,6 +96,16 @@ impl Cache {
     /// The cached resolution of `key`, if there is a fresh one. A corrupt entry is
     /// deleted and reported.
     pub fn get(&self, key: &str, now: SystemTime) -> Result<Option<Resolution>, CacheProblem> {
+        self.get_value(key, now)
+    }
+
+    /// The cached value of `key` of any type, if there is a fresh one. A corrupt entry
+    /// is deleted and reported.
+    pub fn get_value<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        now: SystemTime,
+    ) -> Result<Option<T>, CacheProblem> {
         let path = self.path_of(key);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -104,7 +117,7 @@ impl Cache {
                 })
             }
         };
-        let entry: Entry = match serde_json::from_slice(&bytes) {
+        let entry: Entry<T> = match serde_json::from_slice(&bytes) {
             Ok(e) => e,
             Err(e) => {
                 let _ = std::fs::remove_file(&path);
@@ -119,7 +132,7 @@ impl Cache {
         if entry.key != key || entry.expires <= now || entry.stored > now + 24 * 3600 {
             return Ok(None);
         }
-        Ok(Some(entry.resolution))
+        Ok(Some(entry.value))
     }
 
     /// Store `resolution` under `key` if its status may be cached.
@@ -132,6 +145,18 @@ impl Cache {
         let Some(ttl) = ttl(resolution.status()) else {
             return Ok(());
         };
+        self.put_value(key, resolution, ttl, now)
+    }
+
+    /// Store `value` under `key` for `ttl`. Callers keep their keys in a namespace of
+    /// their own (a prefix) so that values of different types never share a key.
+    pub fn put_value<T: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> Result<(), CacheProblem> {
         let path = self.path_of(key);
         let problem = |what: &str, e: &dyn std::fmt::Display| CacheProblem {
             path: path.clone(),
@@ -141,7 +166,7 @@ impl Cache {
             key: key.to_string(),
             stored: secs(now),
             expires: secs(now).saturating_add(ttl.as_secs()),
-            resolution: resolution.clone(),
+            value,
         };
         let json = serde_json::to_vec(&entry).map_err(|e| problem("cannot be encoded", &e))?;
         let shard = path.parent().unwrap_or(&self.root);
@@ -214,6 +239,23 @@ mod tests {
             Some(broken)
         );
         assert_eq!(cache.get("k", now + FAILURE_TTL).expect("reads"), None);
+    }
+
+    #[test]
+    fn other_records_are_kept_for_their_own_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::open(dir.path()).expect("opens");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let record = vec!["a title".to_string(), "Smith".to_string()];
+        cache
+            .put_value("metadata x", &record, Duration::from_secs(60), now)
+            .expect("stored");
+        let got: Option<Vec<String>> = cache.get_value("metadata x", now).expect("read");
+        assert_eq!(got, Some(record));
+        let later = now + Duration::from_secs(61);
+        let got: Option<Vec<String>> = cache.get_value("metadata x", later).expect("read");
+        assert_eq!(got, None, "expired");
+        assert_eq!(cache.get("metadata y", now), Ok(None));
     }
 
     #[test]

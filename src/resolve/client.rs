@@ -188,6 +188,12 @@ impl HttpClient {
         self.fetch(&req).await
     }
 
+    /// Space the requests to `url`'s host at least `spacing` apart from now on (a
+    /// budget the host announced, such as Crossref's `x-rate-limit-*` headers).
+    pub fn pace_host(&self, url: &url::Url, spacing: Duration) {
+        self.hosts.get(url).pace_at_least(spacing);
+    }
+
     /// Make `req`, retrying transient failures as the module docs describe.
     pub async fn fetch(&self, req: &Request) -> Result<Fetched, FetchError> {
         let host = self.hosts.get(&req.url);

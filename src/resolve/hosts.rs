@@ -138,6 +138,20 @@ impl Host {
         }
     }
 
+    /// Space requests at least `spacing` apart from now on: the budget a host announced
+    /// (Crossref's `x-rate-limit-*`). A wider spacing already in force is kept.
+    pub fn pace_at_least(&self, spacing: Duration) {
+        let spacing = spacing.min(MAX_INTERVAL);
+        let mut pace = self.pace.lock().unwrap_or_else(|e| e.into_inner());
+        if spacing > pace.interval {
+            pace.interval = spacing;
+            // The request that brought the news has just been answered: the next one
+            // keeps its distance from it too.
+            let until = Instant::now() + spacing;
+            pace.next_start = Some(pace.next_start.map_or(until, |t| t.max(until)));
+        }
+    }
+
     /// The current spacing between requests (zero when the host never asked for less).
     pub fn interval(&self) -> Duration {
         self.pace.lock().unwrap_or_else(|e| e.into_inner()).interval
@@ -168,6 +182,25 @@ mod tests {
             &hosts.get(&url("http://a.test/")),
             &hosts.get(&url("http://b.test/"))
         ));
+    }
+
+    #[tokio::test]
+    async fn an_announced_budget_spaces_requests_out() {
+        let host = Host::new(4, HostLimits::default());
+        host.pace_at_least(Duration::from_millis(100));
+        assert_eq!(host.interval(), Duration::from_millis(100));
+        let t0 = Instant::now();
+        drop(host.turn().await);
+        drop(host.turn().await);
+        assert!(
+            t0.elapsed() >= Duration::from_millis(195),
+            "{:?}",
+            t0.elapsed()
+        );
+        host.pace_at_least(Duration::from_millis(10));
+        assert_eq!(host.interval(), Duration::from_millis(100), "wider kept");
+        host.pace_at_least(Duration::from_secs(3600));
+        assert_eq!(host.interval(), MAX_INTERVAL);
     }
 
     #[tokio::test]

@@ -12,14 +12,16 @@
 //! - the library never prints: progress goes to a [`Progress`] the caller supplies,
 //!   and problems with the cache come back as warnings in [`Outcome`].
 //!
-//! Lookups of registered metadata (Crossref) belong on the same client, limits and
-//! retries: [`client::HttpClient::get_trusted`] is the entry point for them.
+//! Lookups of registered metadata (Crossref, DOI content negotiation) run after
+//! resolution on the same client rules, limits and retries, and share the cache under
+//! their own keys: see [`metadata`].
 
 pub mod cache;
 pub mod client;
 pub mod doi;
 pub mod findings;
 pub mod hosts;
+pub mod metadata;
 pub mod options;
 pub mod safety;
 pub mod url;
@@ -40,6 +42,11 @@ pub trait Progress: Sync {
     fn start(&self, _total: usize) {}
     /// One identifier is resolved (from the cache or the network).
     fn resolved(&self, _key: &IdKey, _resolution: &Resolution) {}
+    /// `n` more steps join the run: metadata lookups or searches after resolution
+    /// (possibly without any resolution before them).
+    fn more(&self, _n: usize) {}
+    /// One metadata lookup or search (named by its DOI or query) is done.
+    fn looked_up(&self, _what: &str) {}
     /// All done.
     fn finish(&self) {}
 }
@@ -107,6 +114,18 @@ fn target(key: &IdKey, options: &ResolveOptions) -> Option<Target> {
 
 /// Resolve `keys` (duplicates are resolved once), blocking until all are done.
 pub fn resolve_keys(keys: &[IdKey], options: &ResolveOptions, progress: &dyn Progress) -> Outcome {
+    let outcome = resolve_keys_unfinished(keys, options, progress);
+    progress.finish();
+    outcome
+}
+
+/// [`resolve_keys`] without telling `progress` that all is done, for a caller that
+/// has more steps to report (metadata lookups).
+pub fn resolve_keys_unfinished(
+    keys: &[IdKey],
+    options: &ResolveOptions,
+    progress: &dyn Progress,
+) -> Outcome {
     let mut outcome = Outcome::default();
     let unique: BTreeSet<&IdKey> = keys.iter().collect();
     let work: Vec<(IdKey, Target)> = unique
@@ -158,7 +177,6 @@ pub fn resolve_keys(keys: &[IdKey], options: &ResolveOptions, progress: &dyn Pro
             run();
         }
     }
-    progress.finish();
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
         outcome.warnings.push(format!(

@@ -44,6 +44,8 @@ pub struct ResolveOptions {
     pub backoff_base: Duration,
     /// Limits and headers for particular hosts (the configuration's `[hosts]`).
     pub hosts: std::collections::HashMap<String, super::hosts::HostLimits>,
+    /// Search Crossref for DOIs to suggest (`--suggest-dois`).
+    pub suggest_dois: bool,
 }
 
 impl Default for ResolveOptions {
@@ -64,6 +66,7 @@ impl Default for ResolveOptions {
             pinned: Vec::new(),
             backoff_base: Duration::from_millis(500),
             hosts: std::collections::HashMap::new(),
+            suggest_dois: false,
         }
     }
 }
