@@ -42,6 +42,7 @@ enum Role {
     List,
     Heading(u8),
     Container,
+    Furniture,
 }
 
 struct El {
@@ -117,6 +118,12 @@ struct Walk {
     /// Linked markers: where they start, the anchor they point at, and whether they
     /// show a name (`[a]`) rather than numbers.
     targets: Vec<(usize, String, bool)>,
+    /// Linked markers inside an entry (a note that cites a reference): the marker, the
+    /// anchor it points at and the index the entry will have. Kept once all entries
+    /// are known if the anchor is another entry; a back-link points elsewhere.
+    inner: Vec<(Citation, String, usize)>,
+    /// Depth inside page furniture (`<footer>`, `<nav>`): no entries, no markers.
+    furniture: usize,
 }
 
 fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
@@ -333,16 +340,18 @@ impl Walk {
             "p" if self.refs_section.is_some() || self.containers > 0 => {
                 self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
-            "div" | "section" | "aside" | "nav" => {
+            "div" | "section" | "aside" | "nav" | "footer"
                 if [&class, &id, &role_attr]
                     .iter()
-                    .any(|v| CONTAINER.is_match(v))
-                {
-                    self.containers += 1;
-                    Role::Container
-                } else {
-                    Role::Plain
-                }
+                    .any(|v| CONTAINER.is_match(v)) =>
+            {
+                self.containers += 1;
+                Role::Container
+            }
+            // The page's own footer and menus ("1. Home 2. About") are not the article.
+            "nav" | "footer" => {
+                self.furniture += 1;
+                Role::Furniture
             }
             _ => Role::Plain,
         }
@@ -368,7 +377,10 @@ impl Walk {
         id: &str,
         list: Option<usize>,
     ) -> Role {
-        if !wanted || self.entry.is_some() || self.skip > 0 {
+        // In a page footer only an element that names itself a note is an entry.
+        let furniture =
+            self.furniture > 0 && kind != EntryKind::Note && !markup::NOTE_ID.is_match(id);
+        if !wanted || self.entry.is_some() || self.skip > 0 || furniture {
             return Role::Plain;
         }
         self.entry = Some(EntryBuild {
@@ -406,6 +418,7 @@ impl Walk {
             Role::Skip => self.skip = self.skip.saturating_sub(1),
             Role::Code => self.code = self.code.saturating_sub(1),
             Role::Container => self.containers = self.containers.saturating_sub(1),
+            Role::Furniture => self.furniture = self.furniture.saturating_sub(1),
             Role::List => {
                 self.lists.pop();
             }
@@ -447,12 +460,23 @@ impl Walk {
     /// A `<sup>` or link that closed: a citation if it shows numbers and is linked or,
     /// for a superscript, stands where a citation can.
     fn marker(&mut self, m: Inline, end: usize, linked: bool, superscript: bool) -> bool {
-        if self.entry.is_some() || self.code > 0 {
+        if self.code > 0 || self.furniture > 0 {
             return false;
         }
         let shown = markup::collapse(&m.text);
         let body = shown.trim_start_matches('[').trim_end_matches(']');
         let items = markers::parse_items(body);
+        if self.entry.is_some() {
+            if let (true, Some(items), Some(target)) = (linked, items, m.target) {
+                let c = Citation {
+                    span: Span::new(m.start, end),
+                    text: shown,
+                    items,
+                };
+                self.inner.push((c, target, self.references.len()));
+            }
+            return false;
+        }
         // A link that shows a short name (`[a]`, `[note 1]`) is a marker when its
         // anchor turns out to be an entry; that is settled once all entries are known.
         let named = items.is_none() && linked && m.target.is_some() && shown.chars().count() <= 12;
@@ -487,7 +511,8 @@ impl Walk {
         }
         if let Some(e) = self.entry.as_mut() {
             e.text.push_decoded(text, span, src);
-        } else if self.sup.is_none() && self.link.is_none() && self.code == 0 {
+        } else if self.sup.is_none() && self.link.is_none() && self.code == 0 && self.furniture == 0
+        {
             self.flow.push_decoded(text, span, src);
         }
         self.tail.push_str(text);
@@ -594,6 +619,11 @@ impl Walk {
             self.citations.push(Citation { span, ..c });
         }
         self.letter_lists();
+        for (c, target, own) in std::mem::take(&mut self.inner) {
+            if self.entry_ids.get(&target).is_some_and(|&i| i != own) {
+                self.citations.push(c);
+            }
+        }
         let targets: HashMap<usize, String> = std::mem::take(&mut self.targets)
             .into_iter()
             .map(|(at, target, _)| (at, target))

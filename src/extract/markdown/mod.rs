@@ -37,12 +37,12 @@ static UNDEFINED_FOOTNOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s\[]{1,100})\]").expect("valid regex"));
 
 static PARA_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t>]*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,5})\\\.)[*_]{0,2}[ \t]*\S")
+    Regex::new(r"(?m)^[ \t>]*(?:<[a-zA-Z][^>\n]{0,200}>[ \t]*(?:</[a-zA-Z]+>[ \t]*)?)*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,5})\\\.)[*_]{0,2}[ \t]*\S")
         .expect("valid regex")
 });
 
 static ITEM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
+    Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(?:<[a-zA-Z][^>\n]{0,200}>[ \t]*(?:</[a-zA-Z]+>[ \t]*)?)*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
 });
 
 fn options() -> Options {
