@@ -264,6 +264,56 @@ fn markdown_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // `**References:**` as a paragraph, markers escaped `\[1\]` by a converter.
+        Expect {
+            file: "markdown/robust-bold-heading-escaped.md",
+            format: "markdown",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // GFM footnotes beside a numbered list: footnotes keep their caret; one unused.
+        Expect {
+            file: "markdown/robust-footnotes-and-list.md",
+            format: "markdown",
+            labels: &["^1", "^unused", "1", "2"],
+            cited: &["^1", "1", "2"],
+            uncited: &["^unused"],
+            missing: NONE,
+            duplicates: &[],
+        },
+        // RFC style: `[text][1]` with `[1]: url`; named link definitions are not entries.
+        Expect {
+            file: "markdown/robust-rfc-link-references.md",
+            format: "markdown",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // A Hugo post whose reference list is HTML: `<h2>References</h2><ol><li>`.
+        Expect {
+            file: "markdown/robust-html-heading-and-list.md",
+            format: "markdown",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // `## References` in Markdown, then an HTML `<ol>`; an HTML list of steps before.
+        Expect {
+            file: "markdown/robust-html-list-under-heading.md",
+            format: "markdown",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 
@@ -321,6 +371,37 @@ fn html_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // `<p><strong>References</strong></p>` then `<ol>`; `<sup>` markers beside
+        // `2<sup>nd</sup>` and `m<sup>2</sup>`.
+        Expect {
+            file: "html/robust-strong-heading.html",
+            format: "html",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // `<div class="references">` of `<p>1. …</p>`, then a `<nav>` list.
+        Expect {
+            file: "html/robust-div-references-nav.html",
+            format: "html",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // Hand-made notes: `<a href="#note1"><sup>[1]</sup></a>` and `<p id="note1">`.
+        Expect {
+            file: "html/robust-anchored-paragraph-notes.html",
+            format: "html",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 
@@ -363,6 +444,26 @@ fn jats_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // `Smith et al. (<xref>2015</xref>)`: years shown in xrefs cite by rid.
+        Expect {
+            file: "jats/robust-year-xrefs.xml",
+            format: "jats",
+            labels: &["1", "2", "3", "4"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // `<ref-list>` nested in `<ref-list>`, `<citation-alternatives>`, xrefs in `<sup>`.
+        Expect {
+            file: "jats/robust-nested-ref-lists.xml",
+            format: "jats",
+            labels: &["1", "2", "3", "4", "5"],
+            cited: &["1", "2", "3", "4", "5"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 
@@ -389,6 +490,16 @@ fn rst_shapes() {
             labels: &["1", "2", "3"],
             cited: &["1", "2"],
             uncited: &["3"],
+            missing: NONE,
+            duplicates: &[],
+        },
+        // An old PEP kept as .txt: reST by its footnotes and markers.
+        Expect {
+            file: "rst/robust-old-pep.txt",
+            format: "rst",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
             missing: NONE,
             duplicates: &[],
         },

@@ -316,15 +316,28 @@ impl Walk {
             .collect();
         let mut wordy = 0;
         let mut citations = Vec::with_capacity(self.xrefs.len());
+        let highest = self
+            .refs
+            .iter()
+            .filter_map(|(r, _, _)| r.number())
+            .max()
+            .unwrap_or(0);
         for (x, end) in &self.xrefs {
             let shown = markup::collapse(&x.text);
             let body = shown
                 .trim_start_matches(['[', '('])
                 .trim_end_matches([']', ')']);
-            let items = match markers::parse_items(body) {
+            // `Smith (<xref>2015</xref>)`: a year the list cannot number is a name.
+            let year = markers::parse_items(body).is_some_and(|items| {
+                items.iter().any(|i| match i {
+                    CiteItem::Label(l) => l.parse::<u64>().is_ok_and(|n| n >= 1000 && n > highest),
+                    CiteItem::Range(a, _) => *a >= 1000 && *a > highest,
+                })
+            });
+            let items = match markers::parse_items(body).filter(|_| !year) {
                 Some(items) => items,
                 None => {
-                    if shown.chars().any(char::is_alphabetic) {
+                    if year || shown.chars().any(char::is_alphabetic) {
                         wordy += 1;
                     }
                     x.rids

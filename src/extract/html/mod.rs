@@ -6,15 +6,19 @@
 //!   inside a container whose class, id or role names references or notes
 //!   (`references`, `reflist`, `footnotes`, `doc-endnotes`, …), or whose own id is a
 //!   note anchor (`cite_note-4`, `fn3`, `ref7`); elements marked as a footnote
-//!   (`data-type="footnote"`, `epub:type="footnote"`, `role="doc-endnote"`); and, in
-//!   such a section, paragraphs that open with `[n]` or `n.`. An `<ol>` entry's label
-//!   is its rendered number (`start`, `value`), so a chapter whose notes run 22–25 has
-//!   no gap; other entries take the number they open with.
+//!   (`data-type="footnote"`, `epub:type="footnote"`, `role="doc-endnote"`); in such a
+//!   section, paragraphs that open with `[n]` or `n.`; and a paragraph whose id is a
+//!   note anchor (`<p id="note1">`) when a marker links to it. A paragraph that reads
+//!   "References" (`<p><strong>References</strong></p>`) opens a section as a heading
+//!   does; a page `<footer>` or `<nav>` holds neither entries nor markers. An `<ol>`
+//!   entry's label is its rendered number (`start`, `value`), so a chapter whose notes
+//!   run 22–25 has no gap; other entries take the number they open with.
 //! * Markers: `<sup>` holding numbers (`[4]`, `2,3`) that links into the page or
 //!   follows a word or punctuation (`n<sup>2</sup>` is maths); in-page links to notes
 //!   (`#cite_note-4`, `#ref4`, `data-type="noteref"`) showing numbers; bracketed
-//!   numbers in the text. Markers inside entries are back-links, not citations, so an
-//!   entry cited twice with `^ a b` back-links is simply cited.
+//!   numbers in the text. Inside an entry a linked marker cites only when it points at
+//!   another entry (a note citing a reference); the `^ a b` back-links point at the
+//!   markers instead, so an entry cited twice is simply cited.
 //! * `[citation needed]` and other non-numeric superscripts are not markers; `script`,
 //!   `style`, `template`, `code` and `pre` never hold markers.
 
@@ -43,6 +47,8 @@ enum Role {
     Heading(u8),
     Container,
     Furniture,
+    /// A paragraph outside reference sections: a heading if it reads "References".
+    Para,
 }
 
 struct El {
@@ -60,6 +66,9 @@ enum EntryKind {
     Note,
     /// A paragraph in a reference section: an entry only if it opens with a number.
     Para,
+    /// A paragraph or block whose id is a note anchor (`<p id="note1">`): an entry,
+    /// labelled like a note, if some marker links to it.
+    Anchored,
 }
 
 struct EntryBuild {
@@ -122,6 +131,8 @@ struct Walk {
     /// anchor it points at and the index the entry will have. Kept once all entries
     /// are known if the anchor is another entry; a back-link points elsewhere.
     inner: Vec<(Citation, String, usize)>,
+    /// Entries that are entries only if a marker links to them: index and anchor.
+    anchored: Vec<(usize, String)>,
     /// Depth inside page furniture (`<footer>`, `<nav>`): no entries, no markers.
     furniture: usize,
 }
@@ -135,9 +146,27 @@ fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
 /// Extract an HTML article.
 pub fn extract(source: &SourceFile) -> Document {
     let src = source.text.as_str();
+    let mut w = Walk::default();
+    walk(&mut w, src);
+    w.finish(src)
+}
+
+/// The entries of HTML embedded in another format (an `<ol>` in a Markdown post):
+/// `src` is that document with everything but its HTML blanked out byte for byte, so
+/// that spans point into it; `in_section` says the HTML sits under a reference heading
+/// written in the host format.
+pub(crate) fn embedded_entries(src: &str, in_section: bool) -> Vec<Reference> {
+    let mut w = Walk::default();
+    if in_section {
+        w.refs_section = Some(1);
+    }
+    walk(&mut w, src);
+    w.finish(src).references
+}
+
+fn walk(w: &mut Walk, src: &str) {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
-    let mut w = Walk::default();
     for token in Tokenizer::new_with_emitter(src, emitter).flatten() {
         match token {
             Token::StartTag(tag) => w.start_tag(&tag, src),
@@ -159,7 +188,6 @@ pub fn extract(source: &SourceFile) -> Document {
     while let Some(el) = w.stack.pop() {
         w.close(el, Span::new(src.len(), src.len()), src);
     }
-    w.finish(src)
 }
 
 impl Walk {
@@ -337,8 +365,15 @@ impl Walk {
             "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
                 self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
+            "p" | "div" if self.entry.is_none() && markup::NOTE_ID.is_match(&id) => {
+                self.maybe_note(true, EntryKind::Anchored, span, &id, None)
+            }
             "p" if self.refs_section.is_some() || self.containers > 0 => {
                 self.maybe_note(true, EntryKind::Para, span, &id, None)
+            }
+            "p" if self.entry.is_none() && self.heading.is_none() => {
+                self.heading = Some(String::new());
+                Role::Para
             }
             "div" | "section" | "aside" | "nav" | "footer"
                 if [&class, &id, &role_attr]
@@ -421,6 +456,12 @@ impl Walk {
             Role::Furniture => self.furniture = self.furniture.saturating_sub(1),
             Role::List => {
                 self.lists.pop();
+            }
+            // `<p><strong>References</strong></p>` opens a section that any heading ends.
+            Role::Para => {
+                if self.heading.take().is_some_and(|h| text::is_heading(&h)) {
+                    self.refs_section = Some(6);
+                }
             }
             Role::Heading(level) => {
                 if let Some(h) = self.heading.take() {
@@ -539,7 +580,7 @@ impl Walk {
                 (n.to_string(), Span::new(e.start, e.tag_end), 0)
             }
             (_, Some((n, a, b))) => (n.clone(), e.text.source_span(*a, *b, src), *b),
-            (EntryKind::Item(None, _) | EntryKind::Note, None) => (
+            (EntryKind::Item(None, _) | EntryKind::Note | EntryKind::Anchored, None) => (
                 (self.references.len() + 1).to_string(),
                 Span::new(e.start, e.tag_end),
                 0,
@@ -558,6 +599,9 @@ impl Walk {
             }
         }
         if let Some(id) = e.id {
+            if e.kind == EntryKind::Anchored {
+                self.anchored.push((self.references.len(), id.clone()));
+            }
             self.entry_ids.entry(id).or_insert(self.references.len());
         }
         self.entry_lists.push(e.list);
@@ -618,6 +662,18 @@ impl Walk {
             let span = self.flow.source_span(c.span.start, c.span.end, src);
             self.citations.push(Citation { span, ..c });
         }
+        let linked: std::collections::HashSet<String> = self
+            .targets
+            .iter()
+            .map(|(_, t, _)| t.clone())
+            .chain(self.inner.iter().map(|(_, t, _)| t.clone()))
+            .collect();
+        let unlinked: std::collections::HashSet<usize> = self
+            .anchored
+            .iter()
+            .filter(|(_, id)| !linked.contains(id))
+            .map(|(i, _)| *i)
+            .collect();
         self.letter_lists();
         for (c, target, own) in std::mem::take(&mut self.inner) {
             if self.entry_ids.get(&target).is_some_and(|&i| i != own) {
@@ -646,7 +702,13 @@ impl Walk {
         let mut doc = Document::new(Format::Html);
         doc.citations = markup::join_ranges(self.citations, src);
         doc.author_year = doc.citations.is_empty() && text::cites_author_year(&self.flow.text);
-        doc.references = self.references;
+        doc.references = self
+            .references
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !unlinked.contains(i))
+            .map(|(_, r)| r)
+            .collect();
         doc
     }
 }

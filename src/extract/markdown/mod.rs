@@ -15,7 +15,7 @@
 //!   word or punctuation (not `n<sup>2</sup>`), outside code spans, code blocks, HTML
 //!   comments and links that carry their own target (`[[1]](https://…)`).
 
-use super::{markers, markup, text};
+use super::{html, markers, markup, text};
 use crate::model::{parse_number, Citation, CiteItem, Document, Format, Reference};
 use crate::source::{SourceFile, Span};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -77,6 +77,10 @@ struct Walk<'a> {
     entries: Vec<Reference>,
     refs_section: Option<HeadingLevel>,
     heading: Option<String>,
+    /// HTML blocks, and whether each sits in a reference section.
+    html_blocks: Vec<(Span, bool)>,
+    /// The text of an open top-level paragraph outside a reference section.
+    paragraph: Option<String>,
     lists: Vec<List>,
     /// An open link into the page: its span, the text it shows, whether it names a note.
     anchor: Option<(Span, String, bool)>,
@@ -112,6 +116,9 @@ impl<'a> Walk<'a> {
             Event::Text(t) => {
                 if let Some(h) = self.heading.as_mut() {
                     h.push_str(&t);
+                }
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.push_str(&t);
                 }
                 if let Some((_, shown, _)) = self.anchor.as_mut() {
                     shown.push_str(&t);
@@ -178,7 +185,10 @@ impl<'a> Walk<'a> {
                 self.heading = Some(String::new());
             }
             Tag::CodeBlock(_) => self.code_block += 1,
-            Tag::HtmlBlock => self.html_block(span),
+            Tag::HtmlBlock => {
+                self.html_blocks.push((span, self.refs_section.is_some()));
+                self.html_block(span)
+            }
             Tag::FootnoteDefinition(label) => {
                 self.footnote_depth += 1;
                 self.footnote_names
@@ -197,12 +207,12 @@ impl<'a> Walk<'a> {
                 });
             }
             Tag::Item => self.item(span),
-            Tag::Paragraph
-                if self.refs_section.is_some()
-                    && self.lists.is_empty()
-                    && self.footnote_depth == 0 =>
-            {
-                self.paragraph_entries(span);
+            Tag::Paragraph if self.lists.is_empty() && self.footnote_depth == 0 => {
+                if self.refs_section.is_some() {
+                    self.paragraph_entries(span);
+                } else {
+                    self.paragraph = Some(String::new());
+                }
             }
             Tag::Link {
                 link_type,
@@ -245,6 +255,13 @@ impl<'a> Walk<'a> {
                     if text::is_heading(&h) {
                         self.refs_section = Some(level);
                     }
+                }
+            }
+            // A paragraph that is nothing but "**References**" serves as a heading.
+            TagEnd::Paragraph => {
+                let paragraph = self.paragraph.take();
+                if paragraph.is_some_and(|p| text::is_heading(&p)) {
+                    self.refs_section = Some(HeadingLevel::H6);
                 }
             }
             TagEnd::CodeBlock => self.code_block = self.code_block.saturating_sub(1),
@@ -401,6 +418,9 @@ impl<'a> Walk<'a> {
     fn finish(mut self, link_defs: Vec<(String, Span)>) -> Document {
         let src = self.src;
         let mut references = std::mem::take(&mut self.entries);
+        if references.is_empty() && self.footnotes.is_empty() && link_defs.is_empty() {
+            references = embedded_entries(src, &self.html_blocks);
+        }
         references.sort_by_key(|r| r.span.start);
         let list_spans: Vec<Span> = references.iter().map(|r| r.span).collect();
         // Footnotes and a numbered list may both use "1"; then footnotes keep their caret
@@ -479,7 +499,10 @@ impl<'a> Walk<'a> {
         let mut brackets = Vec::new();
         for run in &runs {
             let slice = &src[run.start..run.end];
-            brackets.extend(markers::find_brackets(slice, run.start, max_label));
+            // `\[1\]`, as converters escape a marker: the same bytes with the
+            // backslashes blanked, so that spans still point into the source.
+            let unescaped = slice.replace("\\[", " [").replace("\\]", " ]");
+            brackets.extend(markers::find_brackets(&unescaped, run.start, max_label));
             for caps in UNDEFINED_FOOTNOTE.captures_iter(slice) {
                 let (Some(m), Some(label)) = (caps.get(0), caps.get(1)) else {
                     continue;
@@ -541,17 +564,53 @@ fn opens_a_note_line(src: &str, line_begin: usize) -> bool {
         || trimmed.ends_with('>')
 }
 
+/// Entries of a reference list written in HTML (`<h2>References</h2><ol>…`), for a
+/// post whose Markdown has none: the HTML blocks are read as HTML, first on their own,
+/// then, if that finds nothing, those under a Markdown reference heading as a section.
+fn embedded_entries(src: &str, blocks: &[(Span, bool)]) -> Vec<Reference> {
+    let only = |keep: &dyn Fn(bool) -> bool| {
+        let mut bytes: Vec<u8> = src
+            .bytes()
+            .map(|b| if b == b'\n' { b'\n' } else { b' ' })
+            .collect();
+        for (span, in_refs) in blocks {
+            if keep(*in_refs) {
+                if let (Some(to), Some(from)) = (
+                    bytes.get_mut(span.start..span.end),
+                    src.as_bytes().get(span.start..span.end),
+                ) {
+                    to.copy_from_slice(from);
+                }
+            }
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    };
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let found = html::embedded_entries(&only(&|_| true), false);
+    if !found.is_empty() || !blocks.iter().any(|(_, r)| *r) {
+        return found;
+    }
+    html::embedded_entries(&only(&|in_refs| in_refs), true)
+}
+
 fn line_start(src: &str, at: usize) -> usize {
     src[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
-/// Join text ranges separated by nothing but white space into runs, so that a marker
-/// split over several text events is seen whole.
+/// Join text ranges separated by nothing but white space or escaping backslashes into
+/// runs, so that a marker split over several text events (`\[1\]`) is seen whole.
 fn merge_runs(src: &str, ranges: &[Span]) -> Vec<Span> {
     let mut runs: Vec<Span> = Vec::new();
     for r in ranges {
         match runs.last_mut() {
-            Some(last) if r.start >= last.end && src[last.end..r.start].trim().is_empty() => {
+            Some(last)
+                if r.start >= last.end
+                    && src[last.end..r.start]
+                        .chars()
+                        .all(|c| c.is_whitespace() || c == '\\') =>
+            {
                 last.end = r.end
             }
             _ => runs.push(*r),
