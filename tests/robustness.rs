@@ -205,6 +205,28 @@ fn plain_text_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // Wikipedia "Notes" (lettered), "Citations" (numbered, `^ Jump up to: a b c`)
+        // and "Sources" (bullets): the numbered list is the reference list.
+        Expect {
+            file: "text/robust-citations-and-sources.txt",
+            format: "text",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // `(1)`, `(2, 3)` markers; a `(1) (2)` enumeration of steps is not one; "1
+        // comment" in the page footer is not an entry.
+        Expect {
+            file: "text/robust-parenthetical-markers.txt",
+            format: "text",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 
@@ -310,6 +332,17 @@ fn markdown_shapes() {
             format: "markdown",
             labels: &["1", "2"],
             cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // `[<sup>1</sup>](#ref1)` and `<sup>[2](#ref2)</sup>`, entries opening with an
+        // `<span id>` anchor, and a footnote beside the list.
+        Expect {
+            file: "markdown/robust-linked-sup-markers.md",
+            format: "markdown",
+            labels: &["1", "2", "3"],
+            cited: &["1", "2", "3"],
             uncited: NONE,
             missing: NONE,
             duplicates: &[],
@@ -460,6 +493,16 @@ fn jats_shapes() {
             format: "jats",
             labels: &["1", "2", "3", "4", "5"],
             cited: &["1", "2", "3", "4", "5"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // xrefs written without `ref-type`: markers when their rid is an entry.
+        Expect {
+            file: "jats/robust-untyped-xrefs.xml",
+            format: "jats",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
             uncited: NONE,
             missing: NONE,
             duplicates: &[],

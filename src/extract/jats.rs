@@ -2,7 +2,8 @@
 //! (quick-xml) so that markers and entries come from the markup itself.
 //!
 //! The rules:
-//! * Markers are `<xref ref-type="bibr" rid="…">`. The labels are the numbers the
+//! * Markers are `<xref ref-type="bibr" rid="…">`, and xrefs without a `ref-type`
+//!   whose every `rid` is an entry. The labels are the numbers the
 //!   xref shows (`1`, `[1]`, `8–10`); when it shows no number they come from the
 //!   entries its `rid` points at. Two xrefs joined by nothing but a dash
 //!   (`[12]–[15]`, `[1-9]` written as two xrefs) are one range.
@@ -58,6 +59,8 @@ struct XrefBuild {
     start: usize,
     rids: Vec<String>,
     text: String,
+    /// Written without a `ref-type`: a marker only if every rid is an entry.
+    untyped: bool,
 }
 
 #[derive(Default)]
@@ -182,8 +185,12 @@ impl Walk {
                     r.extra.extend(super::ident::find_identifiers(&href, at));
                 }
             }
-            "xref" if attr(tag, "ref-type").as_deref() == Some("bibr") => {
+            "xref"
+                if self.xref.is_none()
+                    && matches!(attr(tag, "ref-type").as_deref(), Some("bibr") | None) =>
+            {
                 let build = XrefBuild {
+                    untyped: attr(tag, "ref-type").is_none(),
                     start: span.start,
                     rids: attr(tag, "rid")
                         .map(|r| r.split_whitespace().map(String::from).collect())
@@ -323,6 +330,11 @@ impl Walk {
             .max()
             .unwrap_or(0);
         for (x, end) in &self.xrefs {
+            if x.untyped
+                && (x.rids.is_empty() || !x.rids.iter().all(|r| by_id.contains_key(r.as_str())))
+            {
+                continue;
+            }
             let shown = markup::collapse(&x.text);
             let body = shown
                 .trim_start_matches(['[', '('])
