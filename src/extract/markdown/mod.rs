@@ -15,7 +15,7 @@
 //!   word or punctuation (not `n<sup>2</sup>`), outside code spans, code blocks, HTML
 //!   comments and links that carry their own target (`[[1]](https://…)`).
 
-use super::{html, markers, markup, text};
+use super::{markers, markup, text};
 use crate::model::{parse_number, Citation, CiteItem, Document, Format, Reference};
 use crate::source::{SourceFile, Span};
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -547,98 +547,8 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Can the line starting at `line_begin` be a note line rather than wrapped prose? It
-/// can when the line before it is blank, ends in a line break (two spaces, `\`,
-/// `<br>`), is a table row, or is itself a note line or other HTML.
-fn opens_a_note_line(src: &str, line_begin: usize) -> bool {
-    if line_begin == 0 {
-        return true;
-    }
-    let prev_begin = line_start(src, line_begin - 1);
-    let prev = src[prev_begin..line_begin - 1].trim_end_matches('\r');
-    let trimmed = prev.trim();
-    trimmed.is_empty()
-        || prev.ends_with("  ")
-        || trimmed.ends_with('\\')
-        || trimmed.starts_with(['<', '|'])
-        || trimmed.ends_with('>')
-}
-
-/// Entries of a reference list written in HTML (`<h2>References</h2><ol>…`), for a
-/// post whose Markdown has none: the HTML blocks are read as HTML, first on their own,
-/// then, if that finds nothing, those under a Markdown reference heading as a section.
-fn embedded_entries(src: &str, blocks: &[(Span, bool)]) -> Vec<Reference> {
-    let only = |keep: &dyn Fn(bool) -> bool| {
-        let mut bytes: Vec<u8> = src
-            .bytes()
-            .map(|b| if b == b'\n' { b'\n' } else { b' ' })
-            .collect();
-        for (span, in_refs) in blocks {
-            if keep(*in_refs) {
-                if let (Some(to), Some(from)) = (
-                    bytes.get_mut(span.start..span.end),
-                    src.as_bytes().get(span.start..span.end),
-                ) {
-                    to.copy_from_slice(from);
-                }
-            }
-        }
-        String::from_utf8(bytes).unwrap_or_default()
-    };
-    if blocks.is_empty() {
-        return Vec::new();
-    }
-    let found = html::embedded_entries(&only(&|_| true), false);
-    if !found.is_empty() || !blocks.iter().any(|(_, r)| *r) {
-        return found;
-    }
-    html::embedded_entries(&only(&|in_refs| in_refs), true)
-}
-
-fn line_start(src: &str, at: usize) -> usize {
-    src[..at].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Join text ranges separated by nothing but white space or escaping backslashes into
-/// runs, so that a marker split over several text events (`\[1\]`) is seen whole.
-fn merge_runs(src: &str, ranges: &[Span]) -> Vec<Span> {
-    let mut runs: Vec<Span> = Vec::new();
-    for r in ranges {
-        match runs.last_mut() {
-            Some(last)
-                if r.start >= last.end
-                    && src[last.end..r.start]
-                        .chars()
-                        .all(|c| c.is_whitespace() || c == '\\') =>
-            {
-                last.end = r.end
-            }
-            _ => runs.push(*r),
-        }
-    }
-    runs
-}
-
-fn make_entry(
-    src: &str,
-    label: String,
-    label_span: Span,
-    span: Span,
-    body_start: usize,
-) -> Reference {
-    let end = span.start.max(
-        span.end - (src[span.start..span.end].len() - src[span.start..span.end].trim_end().len()),
-    );
-    let body_start = body_start.min(end);
-    let body = &src[body_start..end];
-    Reference {
-        label,
-        label_span,
-        span: Span::new(span.start, end),
-        text: markup::collapse(body),
-        identifiers: super::ident::find_identifiers(body, body_start),
-    }
-}
+mod blocks;
+use blocks::{embedded_entries, line_start, make_entry, merge_runs, opens_a_note_line};
 
 #[cfg(test)]
 mod tests;
