@@ -105,7 +105,8 @@ fn entry_line(source: &SourceFile, index: usize, bare: bool) -> Option<EntryLine
         return None;
     }
     let term = *bytes.get(open + digits)?;
-    let spaced = bare && close.is_none() && (term == b' ' || term == b'\t') && {
+    // A bare number has at most three digits: "2019 Annual report" is a title.
+    let spaced = bare && close.is_none() && digits <= 3 && (term == b' ' || term == b'\t') && {
         let after = rest[digits..].trim_start();
         after.starts_with(|c: char| c.is_uppercase() || "\"“‘'".contains(c))
     };
@@ -540,6 +541,12 @@ mod tests {
         assert_eq!(d.references[0].text, "Adams, R. (2012). Starch.");
         let d = doc("Shown [1].\n\nNotes\n\n3 Eggs are enough.\n4 Cups of flour.\n");
         assert!(d.references.is_empty());
+        let d = doc("Shown [1].\n\nSources\n\n2019 Annual report. https://example.org/r\n");
+        assert_eq!(
+            labels(&d),
+            vec!["1"],
+            "a year opening a line is not a label"
+        );
     }
 
     #[test]
