@@ -347,6 +347,26 @@ fn markdown_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // Plain bullets under "## References", cited `[1]`, `[2]`: numbered by position;
+        // the bullets under "## Steps" are not entries.
+        Expect {
+            file: "markdown/robust-bullet-sources-by-position.md",
+            format: "markdown",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        Expect {
+            file: "markdown/robust-crlf.md",
+            format: "markdown",
+            labels: &["1", "a"],
+            cited: &["1", "a"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 
@@ -539,6 +559,16 @@ fn rst_shapes() {
         // An old PEP kept as .txt: reST by its footnotes and markers.
         Expect {
             file: "rst/robust-old-pep.txt",
+            format: "rst",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
+        // CRLF line ends; a definition whose text starts on the next line.
+        Expect {
+            file: "rst/robust-crlf.rst",
             format: "rst",
             labels: &["1", "2"],
             cited: &["1", "2"],

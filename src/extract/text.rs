@@ -48,7 +48,7 @@ static HEADING_DECOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static BIBLIOGRAPHIC: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static BIBLIOGRAPHIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:1[5-9]\d\d|20\d\d)\b|https?://|\bdoi\b|10\.\d{4,9}/|\bisbn\b|\bet al\b|\bpp?\.\s*\d")
         .expect("valid regex")
 });

@@ -10,7 +10,9 @@
 //! * A numbered list (`1.` items, or lines starting `[1]`) under a heading such as
 //!   "References" or "Notes" is the reference list; so are numeric link reference
 //!   definitions (`[1]: https://…`, cited by `[1][]` or `[text][1]`), and lines that
-//!   open with `<sup>N</sup>` followed by text (source notes under a table).
+//!   open with `<sup>N</sup>` followed by text (source notes under a table). A
+//!   reference section of plain bullets is numbered by position when the text cites
+//!   it by number; a list written in HTML counts when the Markdown has none.
 //! * Inline markers: `[4]`, `[1–3]`, `[12]–[15]` in text, `<sup>2,3</sup>` after a
 //!   word or punctuation (not `n<sup>2</sup>`), outside code spans, code blocks, HTML
 //!   comments and links that carry their own target (`[[1]](https://…)`).
@@ -77,6 +79,8 @@ struct Walk<'a> {
     entries: Vec<Reference>,
     refs_section: Option<HeadingLevel>,
     heading: Option<String>,
+    /// Bullets without a label in a reference section (`- Author (2001) …`).
+    bullets: Vec<Span>,
     /// HTML blocks, and whether each sits in a reference section.
     html_blocks: Vec<(Span, bool)>,
     /// The text of an open top-level paragraph outside a reference section.
@@ -295,6 +299,9 @@ impl<'a> Walk<'a> {
         }
         let slice = &self.src[span.start..span.end];
         let Some(caps) = ITEM_LABEL.captures(slice) else {
+            if list.start.is_none() {
+                self.bullets.push(span);
+            }
             return;
         };
         let Some(whole) = caps.get(1) else { return };
@@ -538,13 +545,55 @@ impl<'a> Walk<'a> {
             reach = reach.max(c.span.end);
             keep
         });
-        let citations = markup::join_ranges(found, src);
+        let mut citations = markup::join_ranges(found, src);
+        if references.is_empty() {
+            if let Some(entries) = bullet_entries(src, &self.bullets, &citations) {
+                citations.retain(|c| {
+                    !entries
+                        .iter()
+                        .any(|r| r.span.start <= c.span.start && c.span.start < r.span.end)
+                });
+                references = entries;
+            }
+        }
         let mut doc = Document::new(Format::Markdown);
         doc.author_year = citations.is_empty() && text::cites_author_year(src);
         doc.references = references;
         doc.citations = citations;
         doc
     }
+}
+
+/// A bulleted list of sources under "References" while the text cites `[1]`, `[2]`:
+/// its entries are numbered by position, as the markers count them, when every one
+/// reads like a bibliography and the list is as long as the highest marker.
+fn bullet_entries(src: &str, bullets: &[Span], citations: &[Citation]) -> Option<Vec<Reference>> {
+    let highest = citations
+        .iter()
+        .flat_map(Citation::labels)
+        .filter_map(|l| parse_number(&l))
+        .max()?;
+    let count = u64::try_from(bullets.len()).ok()?;
+    if bullets.is_empty()
+        || highest > count
+        || !bullets
+            .iter()
+            .all(|b| text::BIBLIOGRAPHIC.is_match(&src[b.start..b.end]))
+    {
+        return None;
+    }
+    Some(
+        bullets
+            .iter()
+            .zip(1u64..)
+            .map(|(b, n)| {
+                let slice = &src[b.start..b.end];
+                let lead = slice.len() - slice.trim_start_matches([' ', '\t', '-', '*', '+']).len();
+                let at = b.start + lead;
+                make_entry(src, n.to_string(), Span::new(at, at), *b, at)
+            })
+            .collect(),
+    )
 }
 
 mod blocks;
