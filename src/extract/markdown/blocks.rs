@@ -1,10 +1,11 @@
 //! Source-level helpers of the Markdown extractor: where lines start, which text
 //! events form one run of prose, how an entry is cut from the source, and how a
-//! reference list written as embedded HTML is read.
+//! reference list written as plain bullets or as embedded HTML is read.
 
 use crate::extract::html;
 use crate::extract::markup;
-use crate::model::Reference;
+use crate::extract::text;
+use crate::model::{parse_number, Citation, Reference};
 use crate::source::Span;
 
 /// Can the line starting at `line_begin` be a note line rather than wrapped prose? It
@@ -98,4 +99,40 @@ pub(super) fn make_entry(
         text: markup::collapse(body),
         identifiers: crate::extract::ident::find_identifiers(body, body_start),
     }
+}
+
+/// A bulleted list of sources under "References" while the text cites `[1]`, `[2]`:
+/// its entries are numbered by position, as the markers count them, when every one
+/// reads like a bibliography and the list is as long as the highest marker.
+pub(super) fn bullet_entries(
+    src: &str,
+    bullets: &[Span],
+    citations: &[Citation],
+) -> Option<Vec<Reference>> {
+    let highest = citations
+        .iter()
+        .flat_map(Citation::labels)
+        .filter_map(|l| parse_number(&l))
+        .max()?;
+    let count = u64::try_from(bullets.len()).ok()?;
+    if bullets.is_empty()
+        || highest > count
+        || !bullets
+            .iter()
+            .all(|b| text::BIBLIOGRAPHIC.is_match(&src[b.start..b.end]))
+    {
+        return None;
+    }
+    Some(
+        bullets
+            .iter()
+            .zip(1u64..)
+            .map(|(b, n)| {
+                let slice = &src[b.start..b.end];
+                let lead = slice.len() - slice.trim_start_matches([' ', '\t', '-', '*', '+']).len();
+                let at = b.start + lead;
+                make_entry(src, n.to_string(), Span::new(at, at), *b, at)
+            })
+            .collect(),
+    )
 }

@@ -564,40 +564,10 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// A bulleted list of sources under "References" while the text cites `[1]`, `[2]`:
-/// its entries are numbered by position, as the markers count them, when every one
-/// reads like a bibliography and the list is as long as the highest marker.
-fn bullet_entries(src: &str, bullets: &[Span], citations: &[Citation]) -> Option<Vec<Reference>> {
-    let highest = citations
-        .iter()
-        .flat_map(Citation::labels)
-        .filter_map(|l| parse_number(&l))
-        .max()?;
-    let count = u64::try_from(bullets.len()).ok()?;
-    if bullets.is_empty()
-        || highest > count
-        || !bullets
-            .iter()
-            .all(|b| text::BIBLIOGRAPHIC.is_match(&src[b.start..b.end]))
-    {
-        return None;
-    }
-    Some(
-        bullets
-            .iter()
-            .zip(1u64..)
-            .map(|(b, n)| {
-                let slice = &src[b.start..b.end];
-                let lead = slice.len() - slice.trim_start_matches([' ', '\t', '-', '*', '+']).len();
-                let at = b.start + lead;
-                make_entry(src, n.to_string(), Span::new(at, at), *b, at)
-            })
-            .collect(),
-    )
-}
-
 mod blocks;
-use blocks::{embedded_entries, line_start, make_entry, merge_runs, opens_a_note_line};
+use blocks::{
+    bullet_entries, embedded_entries, line_start, make_entry, merge_runs, opens_a_note_line,
+};
 
 #[cfg(test)]
 mod tests;
