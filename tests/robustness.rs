@@ -455,6 +455,17 @@ fn html_shapes() {
             missing: NONE,
             duplicates: &[],
         },
+        // `<ul>` of unnumbered sources under "References", cited `[1]`, `[2]`: numbered
+        // by position; the "Related posts" bullets are not entries.
+        Expect {
+            file: "html/robust-bullet-sources-by-position.html",
+            format: "html",
+            labels: &["1", "2"],
+            cited: &["1", "2"],
+            uncited: NONE,
+            missing: NONE,
+            duplicates: &[],
+        },
     ]);
 }
 

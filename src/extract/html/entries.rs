@@ -1,7 +1,8 @@
 //! The HTML extractor's closing steps: an element that closed becomes an entry with
 //! its label (rendered number, written number or position) and identifiers; once the
 //! whole page is read, lettered note groups are relabelled, markers that point at
-//! entries are resolved and entries nobody links to that needed a link are dropped.
+//! entries are resolved, entries nobody links to that needed a link are dropped, and
+//! a section of unnumbered bullets is numbered by position if the markers count it.
 
 use super::markup;
 use super::vocabulary::{letters, BACKLINK, LEADING_LABEL};
@@ -31,6 +32,11 @@ impl Walk {
                 Span::new(e.start, e.tag_end),
                 0,
             ),
+            // A bullet of a source list that carries no number: kept aside, and
+            // numbered by position if the text turns out to cite the list by number.
+            (EntryKind::Para, None) if e.list.is_some() => {
+                (String::new(), Span::new(e.start, e.tag_end), 0)
+            }
             (EntryKind::Para, None) => return,
         };
         let body = markup::collapse(&decoded[body_from..]);
@@ -43,6 +49,16 @@ impl Walk {
             {
                 identifiers.push(id);
             }
+        }
+        if label.is_empty() {
+            self.bullets.push(Reference {
+                label,
+                label_span,
+                span: Span::new(e.start, end),
+                text: body,
+                identifiers,
+            });
+            return;
         }
         if let Some(id) = e.id {
             if e.kind == EntryKind::Anchored {
@@ -155,6 +171,32 @@ impl Walk {
             .filter(|(i, _)| !unlinked.contains(i))
             .map(|(_, r)| r)
             .collect();
+        if doc.references.is_empty() {
+            doc.references = by_position(std::mem::take(&mut self.bullets), &doc.citations);
+        }
         doc
     }
+}
+
+/// Unnumbered bullets of a reference section, numbered 1, 2, … when the markers cite
+/// numbers no higher than their count and every bullet reads like a bibliography;
+/// otherwise none.
+fn by_position(mut bullets: Vec<Reference>, citations: &[Citation]) -> Vec<Reference> {
+    let highest = citations
+        .iter()
+        .flat_map(Citation::labels)
+        .filter_map(|l| l.parse::<usize>().ok())
+        .max();
+    let fits = highest.is_some_and(|h| h <= bullets.len());
+    if !fits
+        || !bullets
+            .iter()
+            .all(|b| text::BIBLIOGRAPHIC.is_match(&b.text))
+    {
+        return Vec::new();
+    }
+    for (i, b) in bullets.iter_mut().enumerate() {
+        b.label = (i + 1).to_string();
+    }
+    bullets
 }

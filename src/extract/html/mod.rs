@@ -129,6 +129,8 @@ struct Walk {
     /// anchor it points at and the index the entry will have. Kept once all entries
     /// are known if the anchor is another entry; a back-link points elsewhere.
     inner: Vec<(Citation, String, usize)>,
+    /// Unnumbered bullets of a reference section (see `entries::by_position`).
+    bullets: Vec<Reference>,
     /// Entries that are entries only if a marker links to them: index and anchor.
     anchored: Vec<(usize, String)>,
     /// Depth inside page furniture (`<footer>`, `<nav>`): no entries, no markers.
