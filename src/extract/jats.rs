@@ -2,7 +2,8 @@
 //! (quick-xml) so that markers and entries come from the markup itself.
 //!
 //! The rules:
-//! * Markers are `<xref ref-type="bibr" rid="…">`. The labels are the numbers the
+//! * Markers are `<xref ref-type="bibr" rid="…">`, and xrefs without a `ref-type`
+//!   whose every `rid` is an entry. The labels are the numbers the
 //!   xref shows (`1`, `[1]`, `8–10`); when it shows no number they come from the
 //!   entries its `rid` points at. Two xrefs joined by nothing but a dash
 //!   (`[12]–[15]`, `[1-9]` written as two xrefs) are one range.
@@ -58,6 +59,8 @@ struct XrefBuild {
     start: usize,
     rids: Vec<String>,
     text: String,
+    /// Written without a `ref-type`: a marker only if every rid is an entry.
+    untyped: bool,
 }
 
 #[derive(Default)]
@@ -182,8 +185,12 @@ impl Walk {
                     r.extra.extend(super::ident::find_identifiers(&href, at));
                 }
             }
-            "xref" if attr(tag, "ref-type").as_deref() == Some("bibr") => {
+            "xref"
+                if self.xref.is_none()
+                    && matches!(attr(tag, "ref-type").as_deref(), Some("bibr") | None) =>
+            {
                 let build = XrefBuild {
+                    untyped: attr(tag, "ref-type").is_none(),
                     start: span.start,
                     rids: attr(tag, "rid")
                         .map(|r| r.split_whitespace().map(String::from).collect())
@@ -316,15 +323,33 @@ impl Walk {
             .collect();
         let mut wordy = 0;
         let mut citations = Vec::with_capacity(self.xrefs.len());
+        let highest = self
+            .refs
+            .iter()
+            .filter_map(|(r, _, _)| r.number())
+            .max()
+            .unwrap_or(0);
         for (x, end) in &self.xrefs {
+            if x.untyped
+                && (x.rids.is_empty() || !x.rids.iter().all(|r| by_id.contains_key(r.as_str())))
+            {
+                continue;
+            }
             let shown = markup::collapse(&x.text);
             let body = shown
                 .trim_start_matches(['[', '('])
                 .trim_end_matches([']', ')']);
-            let items = match markers::parse_items(body) {
+            // `Smith (<xref>2015</xref>)`: a year the list cannot number is a name.
+            let year = markers::parse_items(body).is_some_and(|items| {
+                items.iter().any(|i| match i {
+                    CiteItem::Label(l) => l.parse::<u64>().is_ok_and(|n| n >= 1000 && n > highest),
+                    CiteItem::Range(a, _) => *a >= 1000 && *a > highest,
+                })
+            });
+            let items = match markers::parse_items(body).filter(|_| !year) {
                 Some(items) => items,
                 None => {
-                    if shown.chars().any(char::is_alphabetic) {
+                    if year || shown.chars().any(char::is_alphabetic) {
                         wordy += 1;
                     }
                     x.rids

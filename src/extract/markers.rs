@@ -16,6 +16,11 @@
 //! * Parenthetical numbers count only when the article has neither bracket nor
 //!   superscript markers, uses them at least twice, every number is a label of the
 //!   list, and the group does not start a line (that is an enumeration).
+//! * Numbers glued after a word and its punctuation (`sleep.1,2 Short`), which is what
+//!   a superscript becomes when a page is copied as plain text, count only when the
+//!   article has no other markers, at least two such groups appear, every number is a
+//!   label of the list, and the word is not an abbreviation that takes a number
+//!   (`Fig.3`, `Vol.2`) or part of a link or file name.
 
 use crate::model::{Citation, CiteItem};
 use crate::source::Span;
@@ -42,6 +47,17 @@ static PAREN: LazyLock<Regex> = LazyLock::new(|| {
 static SUPER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:\s?[⁻˗,˒‐–]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*").expect("valid regex")
 });
+
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{L}{3,}[.,;:!?)”\x22’]+(\d{1,3}(?:[,–-]\d{1,3})*)(?:[\s.,;:]|$)")
+        .expect("valid regex")
+});
+
+/// Words that take a number after a full stop and are not the end of a sentence.
+const NUMBERED_WORDS: &[&str] = &[
+    "fig", "figs", "vol", "vols", "ref", "refs", "sec", "sect", "eqn", "eq", "chap", "art", "para",
+    "nos", "ver", "tab", "table", "suppl", "app", "step", "item", "part", "page", "line",
+];
 
 /// Parse the inside of a marker: "1, 2", "1-3", "4;7–9". `None` if any part is not a
 /// number of at least 1.
@@ -260,6 +276,48 @@ pub fn find_parentheticals(text: &str, base: usize, max_label: u64) -> Vec<Citat
     out
 }
 
+/// Superscripts flattened by copying (`memory.1,2 Later`): see the module rules.
+pub fn find_glued(text: &str, base: usize, max_label: u64) -> Vec<Citation> {
+    let mut out = Vec::new();
+    for caps in GLUED.captures_iter(text) {
+        let (Some(m), Some(num)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        // The whole token before the number: a plain word, not a link or a file name.
+        let token_start = text[..m.start()]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+        let token = &text[token_start..num.start()];
+        let word: String = token
+            .chars()
+            .take_while(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '(' | '"' | '“'))
+            .collect();
+        let punct = &token[word.len()..];
+        let word = word.trim_start_matches(['(', '"', '“']).to_lowercase();
+        if punct
+            .chars()
+            .any(|c| c.is_alphanumeric() || matches!(c, '/' | '@' | '_' | '='))
+            || NUMBERED_WORDS.contains(&word.as_str())
+        {
+            continue;
+        }
+        let Some(items) = parse_items(num.as_str()) else {
+            continue;
+        };
+        let in_list = items.iter().all(|i| match i {
+            CiteItem::Label(l) => l.parse::<u64>().is_ok_and(|n| n <= max_label),
+            CiteItem::Range(a, b) => *a < *b && *b <= max_label,
+        });
+        if in_list {
+            out.push(citation(text, base, num.start(), num.end(), items));
+        }
+    }
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +389,14 @@ mod tests {
         let got = labels(&find_parentheticals(t, 0, 12));
         assert_eq!(got, vec![vec!["1", "2"], vec!["9", "10", "11"]]);
         assert!(find_parentheticals("once (1) only", 0, 12).is_empty());
+    }
+
+    #[test]
+    fn glued_numbers_after_punctuation() {
+        let t = "Sleep helps memory.1,2 Naps help less.3 See Fig.4 and example.com/a.5 and v.2 in 2019.";
+        let got = labels(&find_glued(t, 0, 5));
+        assert_eq!(got, vec![vec!["1", "2"], vec!["3"]]);
+        assert!(find_glued("Only once.1 here", 0, 5).is_empty());
+        assert!(find_glued("Too big.7 and later.8 too", 0, 5).is_empty());
     }
 }

@@ -33,7 +33,9 @@ pub fn detect_format(path: &Path, text: &str) -> Format {
         Some("html" | "htm" | "xhtml") => return Format::Html,
         Some("nxml") => return Format::Jats,
         Some("rst") => return Format::Rst,
-        Some("txt" | "text") => return Format::Text,
+        // A PEP or other reStructuredText kept as .txt: its footnotes and markers say so.
+        Some("txt" | "text") if !is_rst(text) => return Format::Text,
+        Some("txt" | "text") => return Format::Rst,
         _ => {}
     }
     sniff(text)
@@ -102,6 +104,17 @@ fn sniff(text: &str) -> Format {
     Format::Text
 }
 
+/// Does the text use reST footnotes: a `.. [x]` definition and a `[x]_` marker?
+fn is_rst(text: &str) -> bool {
+    let defines = text
+        .lines()
+        .any(|l| l.trim_start().starts_with(".. [") && l.contains("] "));
+    defines
+        && ["]_ ", "]_.", "]_,", "]_\n", "]_)", "]_;"]
+            .iter()
+            .any(|m| text.contains(m))
+}
+
 /// Extract a document from a source file in the given format.
 pub fn extract(source: &SourceFile, format: Format) -> Result<Document, ExtractError> {
     Ok(match format {
@@ -136,6 +149,14 @@ mod tests {
         assert_eq!(
             detect_format(Path::new("-"), "Text [1]_\n\n.. [1] A\n"),
             Format::Rst
+        );
+        assert_eq!(
+            detect_format(Path::new("pep-0001.txt"), "Text [1]_\n\n    .. [1] A\n"),
+            Format::Rst
+        );
+        assert_eq!(
+            detect_format(Path::new("a.txt"), "Text [1] and a_b.\n\n1. A\n"),
+            Format::Text
         );
     }
 }

@@ -48,7 +48,7 @@ static HEADING_DECOR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static BIBLIOGRAPHIC: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static BIBLIOGRAPHIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:1[5-9]\d\d|20\d\d)\b|https?://|\bdoi\b|10\.\d{4,9}/|\bisbn\b|\bet al\b|\bpp?\.\s*\d")
         .expect("valid regex")
 });
@@ -69,15 +69,18 @@ struct EntryLine {
     number: u64,
     label_span: Span,
     text_start: usize,
+    /// Written as a bare number and a space (`1 Author`), as notes pages print them.
+    bare: bool,
 }
 
 /// Bullets that may stand before an entry's number.
 const BULLETS: &[char] = &['•', '·', '▪', '◦', '‣', '∙', '*', '-', '–'];
 
 /// Parse an entry line: indent, optional bullet, then `1.`, `1)`, `[1]` or `(1)`, then
-/// the entry's text. Written by hand rather than as a capturing regex: it runs on
-/// every line of the article.
-fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
+/// the entry's text; with `bare`, also a number followed by white space and a capital
+/// letter or quote (`1 Author`), which only a list under a heading may use. Written by
+/// hand rather than as a capturing regex: it runs on every line of the article.
+fn entry_line(source: &SourceFile, index: usize, bare: bool) -> Option<EntryLine> {
     let span = source.line_span(index);
     let line = source.slice(span);
     let body = line.trim_start();
@@ -102,14 +105,19 @@ fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
         return None;
     }
     let term = *bytes.get(open + digits)?;
+    // A bare number has at most three digits: "2019 Annual report" is a title.
+    let spaced = bare && close.is_none() && digits <= 3 && (term == b' ' || term == b'\t') && {
+        let after = rest[digits..].trim_start();
+        after.starts_with(|c: char| c.is_uppercase() || "\"“‘'".contains(c))
+    };
     let closes = match close {
         Some(c) => term == c,
-        None => term == b'.' || term == b')',
+        None => term == b'.' || term == b')' || spaced,
     };
     if !closes {
         return None;
     }
-    let label_end = open + digits + 1;
+    let label_end = if spaced { digits } else { open + digits + 1 };
     let tail = &rest[label_end..];
     let text = tail.trim_start();
     if text.is_empty() {
@@ -124,6 +132,7 @@ fn entry_line(source: &SourceFile, index: usize) -> Option<EntryLine> {
         number: rest[open..open + digits].parse().ok()?,
         label_span: Span::new(span.start + label_at, span.start + label_at + label_end),
         text_start: span.start + line.len() - text.len(),
+        bare: spaced,
     })
 }
 
@@ -153,6 +162,7 @@ struct RawEntry {
 /// line after the list.
 fn collect_list(source: &SourceFile, first: usize, head: EntryLine) -> (Vec<RawEntry>, usize) {
     let base_indent = head.indent;
+    let bare = head.bare;
     let mut entries = vec![RawEntry {
         head,
         last_line: first,
@@ -170,7 +180,7 @@ fn collect_list(source: &SourceFile, first: usize, head: EntryLine) -> (Vec<RawE
             continue;
         }
         let last_number = entries.last().map_or(0, |e| e.head.number);
-        if let Some(e) = entry_line(source, i) {
+        if let Some(e) = entry_line(source, i, bare) {
             let in_sequence = e.number >= last_number && e.number <= last_number + 20;
             if in_sequence && e.indent.abs_diff(base_indent) <= 4 {
                 entries.push(RawEntry {
@@ -231,10 +241,19 @@ pub(crate) fn find_list(source: &SourceFile) -> Option<ListBlock> {
         let mut prose = 0;
         let mut j = h + 1;
         while j < n && prose <= 2 {
-            if let Some(e) = entry_line(source, j) {
+            if let Some(e) = entry_line(source, j, false) {
                 let (entries, end) = collect_list(source, j, e);
                 chosen = Some((j, entries, end));
                 break;
+            }
+            // `1 Author …`: a bare number is an entry only in a list that reads like a
+            // bibliography, so that "3 eggs" under "Notes" stays prose.
+            if let Some(e) = entry_line(source, j, true) {
+                let (entries, end) = collect_list(source, j, e);
+                if looks_bibliographic(source, &entries) {
+                    chosen = Some((j, entries, end));
+                    break;
+                }
             }
             if !source.line_text(j).trim().is_empty() {
                 if is_heading(source.line_text(j)) {
@@ -253,7 +272,7 @@ pub(crate) fn find_list(source: &SourceFile) -> Option<ListBlock> {
         let mut i = 0;
         let mut last: Option<(usize, Vec<RawEntry>, usize)> = None;
         while i < n {
-            match entry_line(source, i) {
+            match entry_line(source, i, false) {
                 Some(e) if e.number == 1 => {
                     let (entries, end) = collect_list(source, i, e);
                     let consecutive = entries
@@ -302,6 +321,77 @@ fn to_reference(source: &SourceFile, e: &RawEntry) -> Reference {
     }
 }
 
+/// A reference list whose entries carry no numbers, as pages print a list of sources
+/// under "References" while the text cites them `[1]`, `[2]`: the entries after the
+/// last such heading, one per line (a deeper-indented or lower-case line continues
+/// the entry above), as long as each reads like a bibliography. They are numbered by
+/// position, which is how the markers count them; a list shorter than the highest
+/// marker is not taken for theirs.
+fn unnumbered_list(source: &SourceFile, highest_cited: u64) -> Option<ListBlock> {
+    let n = source.line_count();
+    let h = (0..n).rev().find(|&h| is_heading(source.line_text(h)))?;
+    let mut entries: Vec<(usize, usize, usize)> = Vec::new(); // first line, last line, indent
+    let mut blank_run = 0;
+    for i in h + 1..n {
+        let line = source.line_text(i);
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 2 && !entries.is_empty() {
+                break;
+            }
+            continue;
+        }
+        if entry_line(source, i, false).is_some() || is_heading(line) {
+            break;
+        }
+        let indent = indent_of(line);
+        let body = line.trim_start().trim_start_matches(BULLETS).trim_start();
+        let continues = entries.last().is_some_and(|&(_, _, first_indent)| {
+            blank_run == 0
+                && (indent > first_indent || body.starts_with(|c: char| c.is_lowercase()))
+        });
+        blank_run = 0;
+        match entries.last_mut() {
+            Some(last) if continues => last.1 = i,
+            _ => {
+                if !BIBLIOGRAPHIC.is_match(body) {
+                    break;
+                }
+                entries.push((i, i, indent));
+            }
+        }
+    }
+    let count = u64::try_from(entries.len()).ok()?;
+    if entries.is_empty() || highest_cited > count {
+        return None;
+    }
+    let references = entries
+        .iter()
+        .zip(1u64..)
+        .map(|(&(first, last, _), number)| {
+            let span = source.line_span(first);
+            let line = source.slice(span);
+            let body = line.trim_start().trim_start_matches(BULLETS).trim_start();
+            let at = span.start + line.len() - body.len();
+            let end = source.line_span(last).end;
+            let raw = source.slice(Span::new(at, end));
+            Reference {
+                label: number.to_string(),
+                label_span: Span::new(at, at),
+                span: Span::new(at, end),
+                text: raw.split_whitespace().collect::<Vec<_>>().join(" "),
+                identifiers: ident::find_identifiers(raw, at),
+            }
+        })
+        .collect();
+    let start = source.line_span(entries.first()?.0).start;
+    let stop = source.line_span(entries.last()?.1).end;
+    Some(ListBlock {
+        references,
+        span: Span::new(start, stop),
+    })
+}
+
 /// Markers in the parts of `source` outside `skip`, in the style the article uses.
 pub(crate) fn find_markers(
     source: &SourceFile,
@@ -314,10 +404,11 @@ pub(crate) fn find_markers(
         None => vec![(0, text.as_str())],
     };
     type Finder = fn(&str, usize, u64) -> Vec<crate::model::Citation>;
-    let finders: [Finder; 3] = [
+    let finders: [Finder; 4] = [
         markers::find_brackets,
         markers::find_superscripts,
         markers::find_parentheticals,
+        markers::find_glued,
     ];
     for find in finders {
         let found: Vec<_> = regions
@@ -348,6 +439,18 @@ pub fn extract(source: &SourceFile) -> Document {
     if doc.citations.is_empty() && cites_author_year(&source.text) {
         doc.author_year = true;
     }
+    let list = list.or_else(|| {
+        let highest = doc
+            .citations
+            .iter()
+            .flat_map(|c| c.labels())
+            .filter_map(|l| l.parse::<u64>().ok())
+            .max()?;
+        let list = unnumbered_list(source, highest)?;
+        // The markers were looked for with no list to bound them: look again.
+        doc.citations = find_markers(source, Some(list.span), list.references.len() as u64);
+        Some(list)
+    });
     if let Some(list) = list {
         doc.references = list.references;
     }
@@ -429,6 +532,36 @@ mod tests {
         assert_eq!(d.citations.len(), 2);
         let d = doc("Shown[1].\n\nReferences\n\n  1.  ^ Jump up to: a b Horn, R. (2013). Matrix Analysis.\n");
         assert_eq!(d.references[0].text, "Horn, R. (2013). Matrix Analysis.");
+    }
+
+    #[test]
+    fn bare_numbers_are_entries_only_in_a_bibliography() {
+        let d = doc("Shown [1] [2].\n\nNotes\n\n1 Adams, R. (2012). Starch.\n2 Brook, L. https://example.org/a\n");
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(d.references[0].text, "Adams, R. (2012). Starch.");
+        let d = doc("Shown [1].\n\nNotes\n\n3 Eggs are enough.\n4 Cups of flour.\n");
+        assert!(d.references.is_empty());
+        let d = doc("Shown [1].\n\nSources\n\n2019 Annual report. https://example.org/r\n");
+        assert_eq!(
+            labels(&d),
+            vec!["1"],
+            "a year opening a line is not a label"
+        );
+    }
+
+    #[test]
+    fn unnumbered_sources_are_numbered_by_position() {
+        let d = doc("Shown [1] and [2].\n\nSources\n\n• Ross, T. (2011). Purring.\n  continued here.\n• Stone, U. https://example.org/x\n\nAbout us\nWe write.\n");
+        assert_eq!(labels(&d), vec!["1", "2"]);
+        assert_eq!(
+            d.references[0].text,
+            "Ross, T. (2011). Purring. continued here."
+        );
+        let d = doc("Shown [3].\n\nSources\n\nRoss, T. (2011). Purring.\n");
+        assert!(
+            d.references.is_empty(),
+            "a list shorter than the markers is not theirs"
+        );
     }
 
     #[test]

@@ -6,29 +6,31 @@
 //!   inside a container whose class, id or role names references or notes
 //!   (`references`, `reflist`, `footnotes`, `doc-endnotes`, …), or whose own id is a
 //!   note anchor (`cite_note-4`, `fn3`, `ref7`); elements marked as a footnote
-//!   (`data-type="footnote"`, `epub:type="footnote"`, `role="doc-endnote"`); and, in
-//!   such a section, paragraphs that open with `[n]` or `n.`. An `<ol>` entry's label
-//!   is its rendered number (`start`, `value`), so a chapter whose notes run 22–25 has
-//!   no gap; other entries take the number they open with.
+//!   (`data-type="footnote"`, `epub:type="footnote"`, `role="doc-endnote"`); in such a
+//!   section, paragraphs that open with `[n]` or `n.`; and a paragraph whose id is a
+//!   note anchor (`<p id="note1">`) when a marker links to it. A paragraph that reads
+//!   "References" (`<p><strong>References</strong></p>`) opens a section as a heading
+//!   does; a page `<footer>` or `<nav>` holds neither entries nor markers. An `<ol>`
+//!   entry's label is its rendered number (`start`, `value`), so a chapter whose notes
+//!   run 22–25 has no gap; other entries take the number they open with.
 //! * Markers: `<sup>` holding numbers (`[4]`, `2,3`) that links into the page or
 //!   follows a word or punctuation (`n<sup>2</sup>` is maths); in-page links to notes
 //!   (`#cite_note-4`, `#ref4`, `data-type="noteref"`) showing numbers; bracketed
-//!   numbers in the text. Markers inside entries are back-links, not citations, so an
-//!   entry cited twice with `^ a b` back-links is simply cited.
+//!   numbers in the text. Inside an entry a linked marker cites only when it points at
+//!   another entry (a note citing a reference); the `^ a b` back-links point at the
+//!   markers instead, so an entry cited twice is simply cited.
 //! * `[citation needed]` and other non-numeric superscripts are not markers; `script`,
 //!   `style`, `template`, `code` and `pre` never hold markers.
 
 use super::markup::{self, MappedText};
 use super::{ident, markers, text};
-use crate::model::{Citation, CiteItem, Document, Format, Identifier, Reference};
+use crate::model::{Citation, Document, Identifier, Reference};
 use crate::source::{SourceFile, Span};
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 use std::collections::HashMap;
-use vocabulary::{
-    letters, separates, BACKLINK, BLOCK, CONTAINER, FOOTNOTE, LEADING_LABEL, MAX_DEPTH, NOTEREF,
-    SKIP, VOID,
-};
+use vocabulary::{separates, BLOCK, CONTAINER, FOOTNOTE, MAX_DEPTH, NOTEREF, SKIP, VOID};
 
+mod entries;
 mod vocabulary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,9 @@ enum Role {
     List,
     Heading(u8),
     Container,
+    Furniture,
+    /// A paragraph outside reference sections: a heading if it reads "References".
+    Para,
 }
 
 struct El {
@@ -59,6 +64,9 @@ enum EntryKind {
     Note,
     /// A paragraph in a reference section: an entry only if it opens with a number.
     Para,
+    /// A paragraph or block whose id is a note anchor (`<p id="note1">`): an entry,
+    /// labelled like a note, if some marker links to it.
+    Anchored,
 }
 
 struct EntryBuild {
@@ -117,6 +125,16 @@ struct Walk {
     /// Linked markers: where they start, the anchor they point at, and whether they
     /// show a name (`[a]`) rather than numbers.
     targets: Vec<(usize, String, bool)>,
+    /// Linked markers inside an entry (a note that cites a reference): the marker, the
+    /// anchor it points at and the index the entry will have. Kept once all entries
+    /// are known if the anchor is another entry; a back-link points elsewhere.
+    inner: Vec<(Citation, String, usize)>,
+    /// Unnumbered bullets of a reference section (see `entries::by_position`).
+    bullets: Vec<Reference>,
+    /// Entries that are entries only if a marker links to them: index and anchor.
+    anchored: Vec<(usize, String)>,
+    /// Depth inside page furniture (`<footer>`, `<nav>`): no entries, no markers.
+    furniture: usize,
 }
 
 fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
@@ -128,9 +146,27 @@ fn attr(tag: &html5gum::StartTag<usize>, name: &str) -> Option<String> {
 /// Extract an HTML article.
 pub fn extract(source: &SourceFile) -> Document {
     let src = source.text.as_str();
+    let mut w = Walk::default();
+    walk(&mut w, src);
+    w.finish(src)
+}
+
+/// The entries of HTML embedded in another format (an `<ol>` in a Markdown post):
+/// `src` is that document with everything but its HTML blanked out byte for byte, so
+/// that spans point into it; `in_section` says the HTML sits under a reference heading
+/// written in the host format.
+pub(crate) fn embedded_entries(src: &str, in_section: bool) -> Vec<Reference> {
+    let mut w = Walk::default();
+    if in_section {
+        w.refs_section = Some(1);
+    }
+    walk(&mut w, src);
+    w.finish(src).references
+}
+
+fn walk(w: &mut Walk, src: &str) {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
-    let mut w = Walk::default();
     for token in Tokenizer::new_with_emitter(src, emitter).flatten() {
         match token {
             Token::StartTag(tag) => w.start_tag(&tag, src),
@@ -152,7 +188,6 @@ pub fn extract(source: &SourceFile) -> Document {
     while let Some(el) = w.stack.pop() {
         w.close(el, Span::new(src.len(), src.len()), src);
     }
-    w.finish(src)
 }
 
 impl Walk {
@@ -330,19 +365,28 @@ impl Walk {
             "div" if class.split_whitespace().any(|c| c == "csl-entry") => {
                 self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
+            "p" | "div" if self.entry.is_none() && markup::NOTE_ID.is_match(&id) => {
+                self.maybe_note(true, EntryKind::Anchored, span, &id, None)
+            }
             "p" if self.refs_section.is_some() || self.containers > 0 => {
                 self.maybe_note(true, EntryKind::Para, span, &id, None)
             }
-            "div" | "section" | "aside" | "nav" => {
+            "p" if self.entry.is_none() && self.heading.is_none() => {
+                self.heading = Some(String::new());
+                Role::Para
+            }
+            "div" | "section" | "aside" | "nav" | "footer"
                 if [&class, &id, &role_attr]
                     .iter()
-                    .any(|v| CONTAINER.is_match(v))
-                {
-                    self.containers += 1;
-                    Role::Container
-                } else {
-                    Role::Plain
-                }
+                    .any(|v| CONTAINER.is_match(v)) =>
+            {
+                self.containers += 1;
+                Role::Container
+            }
+            // The page's own footer and menus ("1. Home 2. About") are not the article.
+            "nav" | "footer" => {
+                self.furniture += 1;
+                Role::Furniture
             }
             _ => Role::Plain,
         }
@@ -368,7 +412,10 @@ impl Walk {
         id: &str,
         list: Option<usize>,
     ) -> Role {
-        if !wanted || self.entry.is_some() || self.skip > 0 {
+        // In a page footer only an element that names itself a note is an entry.
+        let furniture =
+            self.furniture > 0 && kind != EntryKind::Note && !markup::NOTE_ID.is_match(id);
+        if !wanted || self.entry.is_some() || self.skip > 0 || furniture {
             return Role::Plain;
         }
         self.entry = Some(EntryBuild {
@@ -406,8 +453,15 @@ impl Walk {
             Role::Skip => self.skip = self.skip.saturating_sub(1),
             Role::Code => self.code = self.code.saturating_sub(1),
             Role::Container => self.containers = self.containers.saturating_sub(1),
+            Role::Furniture => self.furniture = self.furniture.saturating_sub(1),
             Role::List => {
                 self.lists.pop();
+            }
+            // `<p><strong>References</strong></p>` opens a section that any heading ends.
+            Role::Para => {
+                if self.heading.take().is_some_and(|h| text::is_heading(&h)) {
+                    self.refs_section = Some(6);
+                }
             }
             Role::Heading(level) => {
                 if let Some(h) = self.heading.take() {
@@ -447,12 +501,23 @@ impl Walk {
     /// A `<sup>` or link that closed: a citation if it shows numbers and is linked or,
     /// for a superscript, stands where a citation can.
     fn marker(&mut self, m: Inline, end: usize, linked: bool, superscript: bool) -> bool {
-        if self.entry.is_some() || self.code > 0 {
+        if self.code > 0 || self.furniture > 0 {
             return false;
         }
         let shown = markup::collapse(&m.text);
         let body = shown.trim_start_matches('[').trim_end_matches(']');
         let items = markers::parse_items(body);
+        if self.entry.is_some() {
+            if let (true, Some(items), Some(target)) = (linked, items, m.target) {
+                let c = Citation {
+                    span: Span::new(m.start, end),
+                    text: shown,
+                    items,
+                };
+                self.inner.push((c, target, self.references.len()));
+            }
+            return false;
+        }
         // A link that shows a short name (`[a]`, `[note 1]`) is a marker when its
         // anchor turns out to be an entry; that is settled once all entries are known.
         let named = items.is_none() && linked && m.target.is_some() && shown.chars().count() <= 12;
@@ -487,7 +552,8 @@ impl Walk {
         }
         if let Some(e) = self.entry.as_mut() {
             e.text.push_decoded(text, span, src);
-        } else if self.sup.is_none() && self.link.is_none() && self.code == 0 {
+        } else if self.sup.is_none() && self.link.is_none() && self.code == 0 && self.furniture == 0
+        {
             self.flow.push_decoded(text, span, src);
         }
         self.tail.push_str(text);
@@ -498,126 +564,6 @@ impl Walk {
                 .unwrap_or(0);
             self.tail.drain(..cut);
         }
-    }
-
-    fn finish_entry(&mut self, e: EntryBuild, end: usize, src: &str) {
-        let decoded = &e.text.text;
-        let lead = LEADING_LABEL.captures(decoded);
-        let written = lead.as_ref().and_then(|c| {
-            let m = c.get(1)?;
-            let n = c.get(2).or(c.get(3))?;
-            Some((n.as_str().to_string(), m.start(), m.end()))
-        });
-        let (label, label_span, body_from) = match (e.kind, &written) {
-            (EntryKind::Item(Some(n), true), _) => (letters(n), Span::new(e.start, e.tag_end), 0),
-            (EntryKind::Item(Some(n), false), _) => {
-                (n.to_string(), Span::new(e.start, e.tag_end), 0)
-            }
-            (_, Some((n, a, b))) => (n.clone(), e.text.source_span(*a, *b, src), *b),
-            (EntryKind::Item(None, _) | EntryKind::Note, None) => (
-                (self.references.len() + 1).to_string(),
-                Span::new(e.start, e.tag_end),
-                0,
-            ),
-            (EntryKind::Para, None) => return,
-        };
-        let body = markup::collapse(&decoded[body_from..]);
-        let body = BACKLINK.replace(&body, "").into_owned();
-        let mut identifiers = e.text.identifiers(src);
-        for id in e.links {
-            if !identifiers
-                .iter()
-                .any(|i| i.kind == id.kind && i.value == id.value)
-            {
-                identifiers.push(id);
-            }
-        }
-        if let Some(id) = e.id {
-            self.entry_ids.entry(id).or_insert(self.references.len());
-        }
-        self.entry_lists.push(e.list);
-        self.references.push(Reference {
-            label,
-            label_span,
-            span: Span::new(e.start, end),
-            text: body,
-            identifiers,
-        });
-    }
-
-    /// A numbered list that only markers showing letters (`[a]`, `[b]`) point at is a
-    /// list of lettered notes, as Wikipedia renders its "Notes" group: its entries are
-    /// labelled a, b, c, so that they do not collide with the numbered references.
-    fn letter_lists(&mut self) {
-        let mut hits: HashMap<usize, (usize, usize)> = HashMap::new();
-        for (_, target, named) in &self.targets {
-            let Some(list) = self
-                .entry_ids
-                .get(target)
-                .and_then(|&i| self.entry_lists[i])
-            else {
-                continue;
-            };
-            let h = hits.entry(list).or_default();
-            if *named {
-                h.0 += 1;
-            } else {
-                h.1 += 1;
-            }
-        }
-        for (list, (named, numeric)) in hits {
-            if named == 0 || numeric > 0 {
-                continue;
-            }
-            let members = self
-                .references
-                .iter_mut()
-                .zip(&self.entry_lists)
-                .filter(|(_, l)| **l == Some(list));
-            for (k, (r, _)) in members.enumerate() {
-                if r.number().is_some() {
-                    r.label = letters(k as u64 + 1);
-                }
-            }
-        }
-    }
-
-    fn finish(mut self, src: &str) -> Document {
-        let max_label = self
-            .references
-            .iter()
-            .filter_map(Reference::number)
-            .max()
-            .unwrap_or(0);
-        for c in markers::find_brackets(&self.flow.text, 0, max_label) {
-            let span = self.flow.source_span(c.span.start, c.span.end, src);
-            self.citations.push(Citation { span, ..c });
-        }
-        self.letter_lists();
-        let targets: HashMap<usize, String> = std::mem::take(&mut self.targets)
-            .into_iter()
-            .map(|(at, target, _)| (at, target))
-            .collect();
-        let (ids, references) = (&self.entry_ids, &self.references);
-        self.citations.retain_mut(|c| {
-            if !c.items.is_empty() {
-                return true;
-            }
-            match targets.get(&c.span.start).and_then(|t| ids.get(t)) {
-                Some(&i) => {
-                    c.items = vec![CiteItem::Label(references[i].label.clone())];
-                    true
-                }
-                None => false,
-            }
-        });
-        self.citations.sort_by_key(|c| (c.span.start, c.span.end));
-        self.citations.dedup_by_key(|c| c.span);
-        let mut doc = Document::new(Format::Html);
-        doc.citations = markup::join_ranges(self.citations, src);
-        doc.author_year = doc.citations.is_empty() && text::cites_author_year(&self.flow.text);
-        doc.references = self.references;
-        doc
     }
 }
 

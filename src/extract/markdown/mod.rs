@@ -10,7 +10,9 @@
 //! * A numbered list (`1.` items, or lines starting `[1]`) under a heading such as
 //!   "References" or "Notes" is the reference list; so are numeric link reference
 //!   definitions (`[1]: https://…`, cited by `[1][]` or `[text][1]`), and lines that
-//!   open with `<sup>N</sup>` followed by text (source notes under a table).
+//!   open with `<sup>N</sup>` followed by text (source notes under a table). A
+//!   reference section of plain bullets is numbered by position when the text cites
+//!   it by number; a list written in HTML counts when the Markdown has none.
 //! * Inline markers: `[4]`, `[1–3]`, `[12]–[15]` in text, `<sup>2,3</sup>` after a
 //!   word or punctuation (not `n<sup>2</sup>`), outside code spans, code blocks, HTML
 //!   comments and links that carry their own target (`[[1]](https://…)`).
@@ -37,12 +39,12 @@ static UNDEFINED_FOOTNOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s\[]{1,100})\]").expect("valid regex"));
 
 static PARA_ENTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t>]*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,5})\\\.)[*_]{0,2}[ \t]*\S")
+    Regex::new(r"(?m)^[ \t>]*(?:<[a-zA-Z][^>\n]{0,200}>[ \t]*(?:</[a-zA-Z]+>[ \t]*)?)*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,5})\\\.)[*_]{0,2}[ \t]*\S")
         .expect("valid regex")
 });
 
 static ITEM_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
+    Regex::new(r"^[ \t]*(?:[-*+][ \t]+)?(?:<[a-zA-Z][^>\n]{0,200}>[ \t]*(?:</[a-zA-Z]+>[ \t]*)?)*[*_]{0,2}(\[(\d{1,5})\]|(\d{1,9})[.)])").expect("valid regex")
 });
 
 fn options() -> Options {
@@ -77,6 +79,12 @@ struct Walk<'a> {
     entries: Vec<Reference>,
     refs_section: Option<HeadingLevel>,
     heading: Option<String>,
+    /// Bullets without a label in a reference section (`- Author (2001) …`).
+    bullets: Vec<Span>,
+    /// HTML blocks, and whether each sits in a reference section.
+    html_blocks: Vec<(Span, bool)>,
+    /// The text of an open top-level paragraph outside a reference section.
+    paragraph: Option<String>,
     lists: Vec<List>,
     /// An open link into the page: its span, the text it shows, whether it names a note.
     anchor: Option<(Span, String, bool)>,
@@ -112,6 +120,9 @@ impl<'a> Walk<'a> {
             Event::Text(t) => {
                 if let Some(h) = self.heading.as_mut() {
                     h.push_str(&t);
+                }
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.push_str(&t);
                 }
                 if let Some((_, shown, _)) = self.anchor.as_mut() {
                     shown.push_str(&t);
@@ -178,7 +189,10 @@ impl<'a> Walk<'a> {
                 self.heading = Some(String::new());
             }
             Tag::CodeBlock(_) => self.code_block += 1,
-            Tag::HtmlBlock => self.html_block(span),
+            Tag::HtmlBlock => {
+                self.html_blocks.push((span, self.refs_section.is_some()));
+                self.html_block(span)
+            }
             Tag::FootnoteDefinition(label) => {
                 self.footnote_depth += 1;
                 self.footnote_names
@@ -197,12 +211,12 @@ impl<'a> Walk<'a> {
                 });
             }
             Tag::Item => self.item(span),
-            Tag::Paragraph
-                if self.refs_section.is_some()
-                    && self.lists.is_empty()
-                    && self.footnote_depth == 0 =>
-            {
-                self.paragraph_entries(span);
+            Tag::Paragraph if self.lists.is_empty() && self.footnote_depth == 0 => {
+                if self.refs_section.is_some() {
+                    self.paragraph_entries(span);
+                } else {
+                    self.paragraph = Some(String::new());
+                }
             }
             Tag::Link {
                 link_type,
@@ -247,6 +261,13 @@ impl<'a> Walk<'a> {
                     }
                 }
             }
+            // A paragraph that is nothing but "**References**" serves as a heading.
+            TagEnd::Paragraph => {
+                let paragraph = self.paragraph.take();
+                if paragraph.is_some_and(|p| text::is_heading(&p)) {
+                    self.refs_section = Some(HeadingLevel::H6);
+                }
+            }
             TagEnd::CodeBlock => self.code_block = self.code_block.saturating_sub(1),
             TagEnd::FootnoteDefinition => {
                 self.footnote_depth = self.footnote_depth.saturating_sub(1)
@@ -278,6 +299,9 @@ impl<'a> Walk<'a> {
         }
         let slice = &self.src[span.start..span.end];
         let Some(caps) = ITEM_LABEL.captures(slice) else {
+            if list.start.is_none() {
+                self.bullets.push(span);
+            }
             return;
         };
         let Some(whole) = caps.get(1) else { return };
@@ -401,6 +425,9 @@ impl<'a> Walk<'a> {
     fn finish(mut self, link_defs: Vec<(String, Span)>) -> Document {
         let src = self.src;
         let mut references = std::mem::take(&mut self.entries);
+        if references.is_empty() && self.footnotes.is_empty() && link_defs.is_empty() {
+            references = embedded_entries(src, &self.html_blocks);
+        }
         references.sort_by_key(|r| r.span.start);
         let list_spans: Vec<Span> = references.iter().map(|r| r.span).collect();
         // Footnotes and a numbered list may both use "1"; then footnotes keep their caret
@@ -479,7 +506,10 @@ impl<'a> Walk<'a> {
         let mut brackets = Vec::new();
         for run in &runs {
             let slice = &src[run.start..run.end];
-            brackets.extend(markers::find_brackets(slice, run.start, max_label));
+            // `\[1\]`, as converters escape a marker: the same bytes with the
+            // backslashes blanked, so that spans still point into the source.
+            let unescaped = slice.replace("\\[", " [").replace("\\]", " ]");
+            brackets.extend(markers::find_brackets(&unescaped, run.start, max_label));
             for caps in UNDEFINED_FOOTNOTE.captures_iter(slice) {
                 let (Some(m), Some(label)) = (caps.get(0), caps.get(1)) else {
                     continue;
@@ -515,7 +545,17 @@ impl<'a> Walk<'a> {
             reach = reach.max(c.span.end);
             keep
         });
-        let citations = markup::join_ranges(found, src);
+        let mut citations = markup::join_ranges(found, src);
+        if references.is_empty() {
+            if let Some(entries) = bullet_entries(src, &self.bullets, &citations) {
+                citations.retain(|c| {
+                    !entries
+                        .iter()
+                        .any(|r| r.span.start <= c.span.start && c.span.start < r.span.end)
+                });
+                references = entries;
+            }
+        }
         let mut doc = Document::new(Format::Markdown);
         doc.author_year = citations.is_empty() && text::cites_author_year(src);
         doc.references = references;
@@ -524,62 +564,10 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Can the line starting at `line_begin` be a note line rather than wrapped prose? It
-/// can when the line before it is blank, ends in a line break (two spaces, `\`,
-/// `<br>`), is a table row, or is itself a note line or other HTML.
-fn opens_a_note_line(src: &str, line_begin: usize) -> bool {
-    if line_begin == 0 {
-        return true;
-    }
-    let prev_begin = line_start(src, line_begin - 1);
-    let prev = src[prev_begin..line_begin - 1].trim_end_matches('\r');
-    let trimmed = prev.trim();
-    trimmed.is_empty()
-        || prev.ends_with("  ")
-        || trimmed.ends_with('\\')
-        || trimmed.starts_with(['<', '|'])
-        || trimmed.ends_with('>')
-}
-
-fn line_start(src: &str, at: usize) -> usize {
-    src[..at].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Join text ranges separated by nothing but white space into runs, so that a marker
-/// split over several text events is seen whole.
-fn merge_runs(src: &str, ranges: &[Span]) -> Vec<Span> {
-    let mut runs: Vec<Span> = Vec::new();
-    for r in ranges {
-        match runs.last_mut() {
-            Some(last) if r.start >= last.end && src[last.end..r.start].trim().is_empty() => {
-                last.end = r.end
-            }
-            _ => runs.push(*r),
-        }
-    }
-    runs
-}
-
-fn make_entry(
-    src: &str,
-    label: String,
-    label_span: Span,
-    span: Span,
-    body_start: usize,
-) -> Reference {
-    let end = span.start.max(
-        span.end - (src[span.start..span.end].len() - src[span.start..span.end].trim_end().len()),
-    );
-    let body_start = body_start.min(end);
-    let body = &src[body_start..end];
-    Reference {
-        label,
-        label_span,
-        span: Span::new(span.start, end),
-        text: markup::collapse(body),
-        identifiers: super::ident::find_identifiers(body, body_start),
-    }
-}
+mod blocks;
+use blocks::{
+    bullet_entries, embedded_entries, line_start, make_entry, merge_runs, opens_a_note_line,
+};
 
 #[cfg(test)]
 mod tests;
