@@ -151,18 +151,24 @@ pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Remove `<...>` tags from a piece of markup.
-pub fn strip_tags(markup: &str) -> String {
-    let mut out = String::with_capacity(markup.len());
-    let mut in_tag = false;
-    for c in markup.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
+/// Remove markup tags (`<i>`, `</sub>`, `<mml:math ...>`), keeping their text, so that
+/// `H<sub>2</sub>O` reads `H2O`. A `<` that opens no tag is kept.
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+        match after.find('>').filter(|_| is_tag) {
+            Some(end) => rest = &after[end + 1..],
+            None => {
+                out.push('<');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -189,6 +195,10 @@ pub fn decode_entity(name: &str) -> Option<char> {
         "hyphen" | "dash" => '‐',
         "minus" => '−',
         "thinsp" => '\u{2009}',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
         _ => return None,
     })
 }
