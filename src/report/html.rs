@@ -270,13 +270,7 @@ fn summary_html(html: &mut String, report: &Report) {
     if report.files.len() > 1 {
         html.push_str("<table><tr><th>File</th><th>References</th><th>Citations</th><th>Errors</th><th>Warnings</th><th>Notes</th></tr>\n");
         for (i, file) in report.files.iter().enumerate() {
-            let count = |sev: Severity| {
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.file == i && f.severity == sev)
-                    .count()
-            };
+            let count = |sev: Severity| report.count_in(i, sev);
             let _ = writeln!(
                 html,
                 "<tr><td><a href=\"#f{i}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",

@@ -110,13 +110,7 @@ pub fn render(report: &Report, options: &RenderOptions, out: &mut dyn Write) -> 
         )?;
         writeln!(out, "| :--- | ---: | ---: | ---: | ---: | ---: |")?;
         for (i, file) in report.files.iter().enumerate() {
-            let count = |sev: Severity| {
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.file == i && f.severity == sev)
-                    .count()
-            };
+            let count = |sev: Severity| report.count_in(i, sev);
             let path = file.source.display_path();
             writeln!(
                 out,

@@ -73,6 +73,14 @@ impl Report {
         }
     }
 
+    /// How many findings of `severity` file number `file` has.
+    pub fn count_in(&self, file: usize, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.file == file && f.severity == severity)
+            .count()
+    }
+
     /// The most serious severity among the findings.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
