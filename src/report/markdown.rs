@@ -10,28 +10,9 @@
 //! Everything taken from an article is escaped, so that a reference text cannot
 //! start a table, a link or raw HTML in the summary.
 
-use super::{portable_path, position, RenderOptions, Report};
+use super::{encode_path, portable_path, position, RenderOptions, Report};
 use crate::diagnostic::{Finding, Severity};
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::io::{self, Write};
-
-/// Characters percent-encoded in a link target's path.
-const LINK_PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'(')
-    .add(b')')
-    .add(b'[')
-    .add(b']')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
 
 /// Escape text so that Markdown shows it literally, on one line.
 pub fn escape(s: &str) -> String {
@@ -51,7 +32,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn link(options: &RenderOptions, path: &str, line: usize) -> String {
-    let target = utf8_percent_encode(&portable_path(path), LINK_PATH).to_string();
+    let target = encode_path(&portable_path(path));
     let base = options.link_base.as_deref().unwrap_or("");
     format!("{base}{target}#L{line}")
 }

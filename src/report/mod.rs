@@ -129,6 +129,33 @@ pub struct RenderOptions {
     pub link_base: Option<String>,
 }
 
+/// Characters percent-encoded in a path written as a URI reference: everything but
+/// RFC 3986's unreserved characters, `/`, `:`, `@` and the sub-delimiters other than
+/// parentheses (which Markdown link targets cannot carry bare).
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'(')
+    .add(b')')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A file path percent-encoded for a link target or a SARIF artifact URI.
+pub fn encode_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, URI_PATH).to_string()
+}
+
 /// Escape text for HTML and XML content and quoted attribute values. Characters XML
 /// 1.0 cannot carry (most control characters) become U+FFFD, so that neither a
 /// browser nor a JUnit reader chokes on what an article happened to contain.

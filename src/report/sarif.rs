@@ -13,30 +13,10 @@
 //! the run says so (`columnKind`). Inputs that could not be read become tool
 //! execution notifications and mark the invocation as unsuccessful.
 
-use super::{portable_path, position, Report};
+use super::{encode_path, portable_path, position, Report};
 use crate::diagnostic::{Code, Severity};
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 use std::io::{self, Write};
-
-/// Characters percent-encoded in a relative URI path (RFC 3986: all but unreserved,
-/// sub-delims, `/`, `:` and `@`).
-const URI_PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -53,11 +33,11 @@ fn level(s: Severity) -> &'static str {
 fn artifact_location(path: &str) -> Value {
     let p = portable_path(path);
     if p.starts_with('/') {
-        let uri = format!("file://{}", utf8_percent_encode(&p, URI_PATH));
+        let uri = format!("file://{}", encode_path(&p));
         json!({ "uri": uri })
     } else {
         // A first segment holding ':' would read as a URI scheme; "./" keeps it a path.
-        let encoded = utf8_percent_encode(&p, URI_PATH).to_string();
+        let encoded = encode_path(&p);
         let first = encoded.split('/').next().unwrap_or("");
         let uri = if first.contains(':') {
             format!("./{encoded}")
