@@ -36,9 +36,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// As [`SEGMENT`], but `/` kept: the DOI proxy reads `prefix/suffix` as a path.
-const PATH: &AsciiSet = &SEGMENT.remove(b'/');
-
 /// `{crossref_api}/works/{doi}`, the DOI encoded as a single path segment.
 ///
 /// ```
@@ -56,7 +53,9 @@ pub fn works_url(crossref_api: &str, doi: &str) -> String {
     )
 }
 
-/// `{doi_resolver}/{doi}`, to be sent with `Accept:` [`CSL_ACCEPT`].
+/// `{doi_resolver}/{doi}`, to be sent with `Accept:` [`CSL_ACCEPT`]; the DOI is encoded
+/// as the handle API's address is ([`crate::resolve::doi::encode`], the DOI Handbook's
+/// rules), so both requests name the DOI the same way.
 ///
 /// ```
 /// use refcheck::metadata::api::csl_url;
@@ -66,7 +65,11 @@ pub fn works_url(crossref_api: &str, doi: &str) -> String {
 /// );
 /// ```
 pub fn csl_url(doi_resolver: &str, doi: &str) -> String {
-    format!("{}/{}", base(doi_resolver), utf8_percent_encode(doi, PATH))
+    format!(
+        "{}/{}",
+        base(doi_resolver),
+        crate::resolve::doi::encode(doi)
+    )
 }
 
 /// `{crossref_api}/works?query.bibliographic={query}&rows=3`: the entry's text (or
